@@ -1,0 +1,39 @@
+//! `crossqr`: the developer tool over crossqr-core. Every command prints one JSON object on success
+//! (exit 0) or `{"error":{"code":…,"message":…}}` (exit 1).
+
+mod generate;
+mod output;
+mod parse;
+
+use clap::{Parser, Subcommand};
+
+use output::CliError;
+
+/// Cross-border QR payments: parse, generate and scan payment codes.
+#[derive(Debug, Parser)]
+#[command(name = "crossqr", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read a payment code and print what it says as JSON.
+    Parse(parse::Args),
+    /// Generate a payment code.
+    #[command(subcommand)]
+    Generate(Box<generate::Kind>),
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => output::fail(&CliError::new("invalid_argument", e.render().to_string().trim())),
+    };
+    match cli.command {
+        Command::Parse(args) => output::finish(parse::run(args)),
+        Command::Generate(kind) => output::finish(generate::run(*kind)),
+    }
+}

@@ -1,0 +1,52 @@
+//! The CLI's output contract: one JSON object per result, errors as `{"error":{"code","message"}}`.
+
+use crossqr_core::ErrorCode;
+use serde::Serialize;
+
+/// An error the CLI reports: a stable code and a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CliError {
+    pub code: String,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.to_owned(), message: message.into() }
+    }
+
+    /// From any core error with a stable code.
+    pub fn from_core<E: ErrorCode + std::fmt::Display>(e: &E) -> Self {
+        Self::new(e.code(), e.to_string())
+    }
+}
+
+/// Prints the result: the value and exit 0, or the error and exit 1.
+pub fn finish<T: Serialize>(result: Result<T, CliError>) {
+    match result {
+        Ok(value) => print(&value),
+        Err(e) => fail(&e),
+    }
+}
+
+/// Prints `value` as one line of JSON.
+pub fn print<T: Serialize>(value: &T) {
+    match serde_json::to_string(value) {
+        Ok(line) => println!("{line}"),
+        Err(e) => fail(&CliError::new("internal", e.to_string())),
+    }
+}
+
+/// Prints the error object and exits 1.
+pub fn fail(error: &CliError) -> ! {
+    #[derive(Serialize)]
+    struct Wrapper<'a> {
+        error: &'a CliError,
+    }
+    println!(
+        "{}",
+        serde_json::to_string(&Wrapper { error })
+            .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":""}}"#.into())
+    );
+    std::process::exit(1)
+}

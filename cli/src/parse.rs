@@ -1,0 +1,36 @@
+//! `crossqr parse [--now-ms MS] PAYLOAD|-`
+
+use std::io::Read;
+
+use crossqr_core::schemes::CodeSummary;
+
+use crate::output::CliError;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Judge expiry at this time (epoch milliseconds) instead of now.
+    #[arg(long, value_name = "MS")]
+    now_ms: Option<i64>,
+    /// The code's text, or `-` to read it from standard input (one trailing newline is dropped).
+    #[arg(value_name = "PAYLOAD", allow_hyphen_values = true)]
+    payload: String,
+}
+
+pub fn run(args: Args) -> Result<CodeSummary, CliError> {
+    let payload = read_payload(&args.payload)?;
+    let now = args.now_ms.unwrap_or_else(crossqr_core::clock::system_now_ms);
+    crossqr_core::parse_at(&payload, now).map(|code| code.summary()).map_err(|e| CliError::from_core(&e))
+}
+
+/// The payload argument, or standard input for `-`.
+pub fn read_payload(arg: &str) -> Result<String, CliError> {
+    if arg != "-" {
+        return Ok(arg.to_owned());
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::new("invalid_argument", format!("standard input is not UTF-8 text: {e}")))?;
+    let trimmed = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    Ok(trimmed.to_owned())
+}

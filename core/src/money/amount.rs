@@ -1,0 +1,182 @@
+//! `Money`: an exact decimal amount in a currency, parsed by that currency's rules.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::Currency;
+use crate::error::ErrorCode;
+
+/// Why an amount was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoneyErrorKind {
+    /// Not a plain decimal number (digits with at most one `.`).
+    InvalidAmount,
+    /// More digits after the point than the currency's minor unit allows.
+    TooManyDecimals,
+    /// Below zero.
+    Negative,
+    /// Too large to represent exactly.
+    Overflow,
+    /// Not an ISO 4217 currency.
+    UnknownCurrency,
+}
+
+/// An amount or currency that could not be accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyError {
+    /// The stable reason.
+    pub kind: MoneyErrorKind,
+    /// For a human.
+    pub message: String,
+}
+
+impl MoneyError {
+    pub(crate) fn new(kind: MoneyErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+impl fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for MoneyError {}
+
+impl ErrorCode for MoneyError {
+    fn code(&self) -> &'static str {
+        match self.kind {
+            MoneyErrorKind::InvalidAmount => "invalid_amount",
+            MoneyErrorKind::TooManyDecimals => "too_many_decimals",
+            MoneyErrorKind::Negative => "negative_amount",
+            MoneyErrorKind::Overflow => "amount_overflow",
+            MoneyErrorKind::UnknownCurrency => "unknown_currency",
+        }
+    }
+}
+
+/// An exact, non-negative amount of a currency whose scale never exceeds the currency's minor unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// `amount` of `currency`, refused if negative or more precise than the currency's minor unit.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Money, MoneyError> {
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("amount {amount} is negative")));
+        }
+        let amount = amount.abs();
+        if let Some(minor) = currency.minor_unit()
+            && amount.normalize().scale() > minor
+        {
+            return Err(MoneyError::new(
+                MoneyErrorKind::TooManyDecimals,
+                format!("{currency} allows {minor} decimal places; {amount} has more"),
+            ));
+        }
+        Ok(Money { amount, currency })
+    }
+
+    /// Parses a plain decimal (`1200`, `1.10`): digits with at most one `.` and digits after it,
+    /// no sign, no grouping, no exponent, and no more decimal digits than the currency's minor unit.
+    /// The written scale is kept (`1.10` stays `1.10`).
+    pub fn parse(text: &str, currency: Currency) -> Result<Money, MoneyError> {
+        let (int, frac) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if text.starts_with('-') && (digits(&text[1..]) || text[1..].contains('.')) {
+            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("amount {text:?} is negative")));
+        }
+        if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+            return Err(MoneyError::new(
+                MoneyErrorKind::InvalidAmount,
+                format!("amount {text:?} is not a plain decimal number"),
+            ));
+        }
+        let frac_len = frac.map_or(0, str::len);
+        if let Some(minor) = currency.minor_unit()
+            && frac_len > minor as usize
+        {
+            return Err(MoneyError::new(
+                MoneyErrorKind::TooManyDecimals,
+                format!("{currency} allows {minor} decimal places; {text:?} has {frac_len}"),
+            ));
+        }
+        let amount = Decimal::from_str(text)
+            .ok()
+            .filter(|d| d.scale() as usize == frac_len)
+            .ok_or_else(|| MoneyError::new(MoneyErrorKind::Overflow, format!("amount {text:?} is too large")))?;
+        Ok(Money { amount, currency })
+    }
+
+    /// The amount in major units.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// True when the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+}
+
+impl fmt::Display for Money {
+    /// `1.10 USD`: the plain amount and the currency code (not a localised display).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, code: &str) -> Result<String, &'static str> {
+        Money::parse(text, Currency::from_code(code).unwrap()).map(|m| m.amount().to_string()).map_err(|e| e.code())
+    }
+
+    #[test]
+    fn parses_by_minor_unit() {
+        assert_eq!(parse("1.10", "USD"), Ok("1.10".into()));
+        assert_eq!(parse("0010", "USD"), Ok("10".into()));
+        assert_eq!(parse("498", "JPY"), Ok("498".into()));
+        assert_eq!(parse("498.5", "JPY"), Err("too_many_decimals"));
+        assert_eq!(parse("1.105", "USD"), Err("too_many_decimals"));
+        assert_eq!(parse("5000.0", "JPY"), Err("too_many_decimals"));
+        assert_eq!(parse("1.100", "USD"), Err("too_many_decimals"));
+        assert_eq!(parse("5000.0", "KHR"), Ok("5000.0".into()));
+        assert_eq!(parse("0.123456", "XAU"), Ok("0.123456".into()));
+    }
+
+    #[test]
+    fn refuses_bad_syntax() {
+        for bad in ["", ".", "1.", ".5", "1.2.3", "1,000", "1e3", "+1", " 1", "１２", "0x10"] {
+            assert_eq!(parse(bad, "USD"), Err("invalid_amount"), "{bad:?}");
+        }
+        assert_eq!(parse("-1", "USD"), Err("negative_amount"));
+        assert_eq!(parse("-1.5", "USD"), Err("negative_amount"));
+        assert_eq!(parse("99999999999999999999999999999999", "USD"), Err("amount_overflow"));
+    }
+
+    #[test]
+    fn new_checks_scale_and_sign() {
+        let usd = Currency::USD;
+        assert!(Money::new(Decimal::new(110, 2), usd).is_ok());
+        assert!(Money::new(Decimal::new(1100, 3), usd).is_ok());
+        assert_eq!(Money::new(Decimal::new(1105, 3), usd).unwrap_err().kind, MoneyErrorKind::TooManyDecimals);
+        assert_eq!(Money::new(Decimal::new(-1, 0), usd).unwrap_err().kind, MoneyErrorKind::Negative);
+    }
+}

@@ -1,0 +1,156 @@
+//! Alipay+ codes an MPP wallet can pay:
+//! - MPM codes `HTTPS://<domain>/MPM/<version>/<Base64 payload>`, whose payload uses 4-character ids
+//!   and 3-digit lengths: `GPLD` wraps `PLVS` (version), `CDSD` (01 platform, 02 merchant id) and
+//!   `CIRD` (01 issuer, 02, 03 mini-program id); `CDSD` and `CIRD` hold EMVCo-style sub-objects.
+//! - Alipay order codes `https://qr.alipay.com/<token>`.
+//!
+//! The authoritative decision is Alipay+'s versioned code-identification rule set, which a backend
+//! downloads; these are the shapes that stand without it. The network supplies merchant and amount.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::{DecodePaddingMode, GeneralPurpose as Engine};
+
+use super::code::{AlipayPlusInfo, CodeFormat, PaymentCode, Scheme, SchemeDetails};
+use super::url::Url;
+use crate::emv::tlv;
+use crate::error::CodeError;
+
+const ORDER_HOST: &str = "qr.alipay.com";
+
+/// Whether `url` is an Alipay+ MPM code or an Alipay order code.
+pub(super) fn matches(url: &Url<'_>) -> bool {
+    matches!(url.scheme.as_str(), "http" | "https") && (url.host == ORDER_HOST || mpm_parts(url.path).is_some())
+}
+
+/// `/MPM/<version>/<payload>` → (version, payload).
+fn mpm_parts(path: &str) -> Option<(&str, &str)> {
+    let mut segments = path.strip_prefix('/')?.splitn(3, '/');
+    let mpm = segments.next()?;
+    let version = segments.next()?;
+    let payload = segments.next()?;
+    (mpm.eq_ignore_ascii_case("MPM")
+        && !version.is_empty()
+        && version.bytes().all(|b| b.is_ascii_digit())
+        && !payload.is_empty())
+    .then_some((version, payload))
+}
+
+/// Reads an Alipay+ code.
+pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
+    if url.host == ORDER_HOST {
+        let token = url.path.trim_matches('/');
+        if token.is_empty() {
+            return Err(CodeError::missing("Alipay order code carries no token"));
+        }
+        let mut code = PaymentCode::single_account(Scheme::AlipayPlus, CodeFormat::Url, payload, token.to_owned());
+        code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {
+            host: url.host.clone(),
+            order_token: Some(token.to_owned()),
+            ..AlipayPlusInfo::default()
+        });
+        return Ok(code);
+    }
+    let (_, encoded) =
+        mpm_parts(url.path).ok_or_else(|| CodeError::malformed("Alipay+ MPM path is not /MPM/<version>/<payload>"))?;
+    let info = read_mpm_payload(encoded, &url.host)?;
+    let merchant = info
+        .merchant_id
+        .clone()
+        .ok_or_else(|| CodeError::missing("Alipay+ MPM payload has no merchant id (CDSD/02)"))?;
+    let mut code = PaymentCode::single_account(Scheme::AlipayPlus, CodeFormat::AlipayPlusMpm, payload, merchant);
+    code.details = SchemeDetails::AlipayPlus(info);
+    Ok(code)
+}
+
+const LENIENT: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD: GeneralPurpose = Engine::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = Engine::new(&base64::alphabet::URL_SAFE, LENIENT);
+
+fn read_mpm_payload(encoded: &str, host: &str) -> Result<AlipayPlusInfo, CodeError> {
+    let bytes = STANDARD
+        .decode(encoded)
+        .or_else(|_| URL_SAFE.decode(encoded))
+        .map_err(|e| CodeError::malformed(format!("Alipay+ MPM payload is not Base64: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| CodeError::malformed("Alipay+ MPM payload is not UTF-8"))?;
+    let outer = split_long(&text)?;
+    let gpld = outer
+        .iter()
+        .find(|(id, _)| *id == "GPLD")
+        .map(|(_, v)| *v)
+        .ok_or_else(|| CodeError::missing("Alipay+ MPM payload has no GPLD"))?;
+    let inner = split_long(gpld)?;
+    let get = |id: &str| inner.iter().find(|(i, _)| *i == id).map(|(_, v)| *v);
+    let sub = |block: Option<&str>, id: u8| -> Result<Option<String>, CodeError> {
+        let Some(block) = block else { return Ok(None) };
+        let objects = tlv::parse(block).map_err(|e| CodeError::malformed(format!("Alipay+ MPM block: {e}")))?;
+        Ok(objects.iter().find(|o| o.id == id).map(|o| o.value.to_owned()).filter(|v| !v.is_empty()))
+    };
+    Ok(AlipayPlusInfo {
+        host: host.to_owned(),
+        version: get("PLVS").map(str::to_owned),
+        platform: sub(get("CDSD"), 1)?,
+        merchant_id: sub(get("CDSD"), 2)?,
+        issuer: sub(get("CIRD"), 1)?,
+        mini_program_id: sub(get("CIRD"), 3)?,
+        order_token: None,
+    })
+}
+
+/// Splits `IDID` + 3-digit length + value objects.
+fn split_long(text: &str) -> Result<Vec<(&str, &str)>, CodeError> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let header = rest
+            .get(..7)
+            .filter(|h| h.is_ascii())
+            .ok_or_else(|| CodeError::malformed("Alipay+ MPM object header is truncated"))?;
+        let len: usize =
+            header[4..].parse().ok().filter(|_| header[4..].bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| {
+                CodeError::malformed(format!("Alipay+ MPM object {:?} has no 3-digit length", &header[..4]))
+            })?;
+        let body = &rest[7..];
+        let end = body.char_indices().nth(len).map_or(body.len(), |(i, _)| i);
+        if tlv::char_len(&body[..end]) != len {
+            return Err(CodeError::malformed(format!("Alipay+ MPM object {} runs past the end", &header[..4])));
+        }
+        out.push((&header[..4], &body[..end]));
+        rest = &body[end..];
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str =
+        "GPLD095PLVS00201CDSD0330114SAMPLEPLATFORM0211SAMPLEMERIDCIRD0390112SAMPLEISSUER0202120313MINIPROGRAMID";
+
+    #[test]
+    fn reads_the_sample_payload() {
+        let info = read_mpm_payload(&STANDARD.encode(SAMPLE), "example.com").unwrap();
+        assert_eq!(info.version.as_deref(), Some("01"));
+        assert_eq!(info.platform.as_deref(), Some("SAMPLEPLATFORM"));
+        assert_eq!(info.merchant_id.as_deref(), Some("SAMPLEMERID"));
+        assert_eq!(info.issuer.as_deref(), Some("SAMPLEISSUER"));
+        assert_eq!(info.mini_program_id.as_deref(), Some("MINIPROGRAMID"));
+    }
+
+    #[test]
+    fn refuses_broken_payloads() {
+        assert!(read_mpm_payload("!!!", "h").is_err());
+        assert!(read_mpm_payload(&STANDARD.encode("GPLD999PLVS"), "h").is_err());
+        assert!(read_mpm_payload(&STANDARD.encode("GP"), "h").is_err());
+        assert!(read_mpm_payload(&STANDARD.encode("GPLD0x1"), "h").is_err());
+        assert_eq!(
+            read_mpm_payload(&STANDARD.encode("XXXX000"), "h").unwrap_err().kind,
+            crate::CodeErrorKind::MissingField
+        );
+        assert!(mpm_parts("/MPM/3/abc").is_some());
+        assert!(mpm_parts("/MPM/x/abc").is_none());
+        assert!(mpm_parts("/mpm/3/").is_none());
+    }
+}
