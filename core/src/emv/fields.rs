@@ -213,21 +213,29 @@ fn is_percentage(v: &str) -> bool {
 }
 
 fn read_additional(node: &Node<'_>, warnings: &mut Vec<Warning>) -> AdditionalData {
-    let field = |id: u8, what: &str, warnings: &mut Vec<Warning>| {
-        text(node.sub(id), &format!("{what} (62/{id:02})"), 25, warnings)
+    let mut field = |id: u8, what: &str, max: usize| {
+        let value = node.sub(id)?;
+        let len = char_len(value);
+        if len > max {
+            warnings.push(Warning::new(
+                "field_too_long",
+                format!("{what} (62/{id:02}) is {len} characters; EMVCo allows {max}"),
+            ));
+        }
+        Some(value.to_owned())
     };
     AdditionalData {
-        bill_number: field(1, "bill number", warnings),
-        mobile_number: field(2, "mobile number", warnings),
-        store_label: field(3, "store label", warnings),
-        loyalty_number: field(4, "loyalty number", warnings),
-        reference_label: field(5, "reference label", warnings),
-        customer_label: field(6, "customer label", warnings),
-        terminal_label: field(7, "terminal label", warnings),
-        purpose: field(8, "purpose", warnings),
-        consumer_data_request: text(node.sub(9), "consumer data request (62/09)", 3, warnings),
-        merchant_tax_id: text(node.sub(10), "merchant tax id (62/10)", 20, warnings),
-        merchant_channel: text(node.sub(11), "merchant channel (62/11)", 3, warnings),
+        bill_number: field(1, "bill number", 25),
+        mobile_number: field(2, "mobile number", 25),
+        store_label: field(3, "store label", 25),
+        loyalty_number: field(4, "loyalty number", 25),
+        reference_label: field(5, "reference label", 25),
+        customer_label: field(6, "customer label", 25),
+        terminal_label: field(7, "terminal label", 25),
+        purpose: field(8, "purpose", 25),
+        consumer_data_request: field(9, "consumer data request", 3),
+        merchant_tax_id: field(10, "merchant tax id", 20),
+        merchant_channel: field(11, "merchant channel", 3),
     }
 }
 

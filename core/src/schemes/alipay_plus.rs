@@ -20,7 +20,7 @@ const ORDER_HOST: &str = "qr.alipay.com";
 
 /// Whether `url` is an Alipay+ MPM code or an Alipay order code.
 pub(super) fn matches(url: &Url<'_>) -> bool {
-    matches!(url.scheme.as_str(), "http" | "https") && (url.host == ORDER_HOST || mpm_parts(url.path).is_some())
+    matches!(url.scheme.as_str(), "http" | "https") && (url.host_is(ORDER_HOST) || mpm_parts(url.path).is_some())
 }
 
 /// `/MPM/<version>/<payload>` → (version, payload).
@@ -38,14 +38,14 @@ fn mpm_parts(path: &str) -> Option<(&str, &str)> {
 
 /// Reads an Alipay+ code.
 pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
-    if url.host == ORDER_HOST {
+    if url.host_is(ORDER_HOST) {
         let token = url.path.trim_matches('/');
         if token.is_empty() {
             return Err(CodeError::missing("Alipay order code carries no token"));
         }
         let mut code = PaymentCode::single_account(Scheme::AlipayPlus, CodeFormat::Url, payload, token.to_owned());
         code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {
-            host: url.host.clone(),
+            host: url.host.to_ascii_lowercase(),
             order_token: Some(token.to_owned()),
             ..AlipayPlusInfo::default()
         });
@@ -53,7 +53,7 @@ pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeErro
     }
     let (_, encoded) =
         mpm_parts(url.path).ok_or_else(|| CodeError::malformed("Alipay+ MPM path is not /MPM/<version>/<payload>"))?;
-    let info = read_mpm_payload(encoded, &url.host)?;
+    let info = read_mpm_payload(encoded, &url.host.to_ascii_lowercase())?;
     let merchant = info
         .merchant_id
         .clone()

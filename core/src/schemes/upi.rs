@@ -8,7 +8,7 @@ use crate::money::Currency;
 
 /// Reads a `upi://` URI; only `upi://pay` is a merchant payment.
 pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
-    if url.host != "pay" || !url.path.trim_matches('/').is_empty() {
+    if !url.host_is("pay") || !url.path.trim_matches('/').is_empty() {
         return Err(CodeError::unsupported(format!("upi://{}{} is not a upi://pay payment URI", url.host, url.path)));
     }
     let mut params = query_pairs(url.query.unwrap_or_default());

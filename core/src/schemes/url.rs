@@ -7,12 +7,19 @@ use percent_encoding::percent_decode_str;
 pub(super) struct Url<'a> {
     /// Lowercased scheme (`https`, `upi`, `wxp`).
     pub scheme: String,
-    /// Lowercased host (or the first path segment of `upi://pay`).
-    pub host: String,
+    /// Host as written (or the first path segment of `upi://pay`, or a `wxp://` token).
+    pub host: &'a str,
     /// Path including the leading `/`, as written.
     pub path: &'a str,
     /// Query string without `?`, as written.
     pub query: Option<&'a str>,
+}
+
+impl Url<'_> {
+    /// Whether the host is `name`, ignoring ASCII case.
+    pub fn host_is(&self, name: &str) -> bool {
+        self.host.eq_ignore_ascii_case(name)
+    }
 }
 
 /// Splits `text` if it starts with `scheme://`.
@@ -32,7 +39,7 @@ pub(super) fn split(text: &str) -> Option<Url<'_>> {
         Some(i) => (&before_query[..i], &before_query[i..]),
         None => (before_query, ""),
     };
-    Some(Url { scheme: scheme.to_ascii_lowercase(), host: host.to_ascii_lowercase(), path, query })
+    Some(Url { scheme: scheme.to_ascii_lowercase(), host, path, query })
 }
 
 /// Query parameters, percent-decoded (invalid UTF-8 is replaced, never panics). Names keep their case.
@@ -59,9 +66,10 @@ mod tests {
     fn splits_urls() {
         let u = split("HTTPS://Qr.Alipay.com/bax0319?x=1#frag").unwrap();
         assert_eq!(
-            (u.scheme.as_str(), u.host.as_str(), u.path, u.query),
-            ("https", "qr.alipay.com", "/bax0319", Some("x=1#frag"))
+            (u.scheme.as_str(), u.host, u.path, u.query),
+            ("https", "Qr.Alipay.com", "/bax0319", Some("x=1#frag"))
         );
+        assert!(u.host_is("qr.alipay.com"));
         assert_eq!(split("upi://pay?pa=a@b").unwrap().host, "pay");
         assert!(split("000201010211").is_none());
         assert!(split("1a://x").is_none());

@@ -12,8 +12,8 @@ const HOSTS: [&str; 3] = ["payapp.weixin.qq.com", "wx.tenpay.com", "action.weixi
 pub(super) fn matches(url: &Url<'_>) -> bool {
     match url.scheme.as_str() {
         "wxp" => true,
-        "weixin" => url.host == "wxpay" && url.path.eq_ignore_ascii_case("/bizpayurl"),
-        "http" | "https" => HOSTS.contains(&url.host.as_str()),
+        "weixin" => url.host_is("wxpay") && url.path.eq_ignore_ascii_case("/bizpayurl"),
+        "http" | "https" => HOSTS.iter().any(|h| url.host_is(h)),
         _ => false,
     }
 }

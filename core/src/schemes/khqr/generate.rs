@@ -105,15 +105,12 @@ const DEFAULT_MCC: &str = "5999";
 
 /// Generates a KHQR code; `now_ms` becomes the creation timestamp of a dynamic code.
 pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeError> {
-    if req.account_id.is_empty() {
-        return Err(CodeError::missing("Bakong account id is required"));
-    }
+    required(&req.account_id, "Bakong account id")?;
     check_len(&req.account_id, "Bakong account id", limits::ACCOUNT_ID)?;
     if !is_account_id(&req.account_id) {
         return Err(CodeError::invalid(format!("Bakong account id {:?} is not of the form name@bank", req.account_id)));
     }
-    let name = non_empty(Some(&req.merchant_name), "merchant name")?
-        .ok_or_else(|| CodeError::missing("merchant name is required"))?;
+    let name = required(&req.merchant_name, "merchant name")?;
     check_len(name, "merchant name", limits::MERCHANT_NAME)?;
     let city = non_empty(req.merchant_city.as_deref(), "merchant city")?.unwrap_or(DEFAULT_CITY);
     check_len(city, "merchant city", limits::MERCHANT_CITY)?;
@@ -137,11 +134,9 @@ pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeErr
             (29, info, non_empty(acquiring_bank.as_deref(), "acquiring bank")?)
         }
         KhqrAccount::Merchant { merchant_id, acquiring_bank } => {
-            let id = non_empty(Some(merchant_id), "merchant id")?
-                .ok_or_else(|| CodeError::missing("merchant id is required"))?;
+            let id = required(merchant_id, "merchant id")?;
             check_len(id, "merchant id", limits::MERCHANT_ID)?;
-            let bank = non_empty(Some(acquiring_bank), "acquiring bank")?
-                .ok_or_else(|| CodeError::missing("acquiring bank is required"))?;
+            let bank = required(acquiring_bank, "acquiring bank")?;
             (30, Some(id), Some(bank))
         }
     };
@@ -183,6 +178,14 @@ pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeErr
     }
     let payload = enc.finish()?;
     Ok(GeneratedKhqr { md5: md5_hex(&payload), payload })
+}
+
+/// A required value: present, non-empty, no control characters.
+fn required<'v>(value: &'v str, what: &str) -> Result<&'v str, CodeError> {
+    if value.is_empty() {
+        return Err(CodeError::missing(format!("{what} is required")));
+    }
+    non_empty(Some(value), what).map(|v| v.unwrap_or(value))
 }
 
 /// `None` for absent values; refuses empty strings and control characters.

@@ -185,7 +185,12 @@ fn check_timestamps(r: &mut Reading<'_, '_>) -> Result<(), CodeError> {
 /// Lowercase hex md5 of `payload`: the key Bakong's API looks a KHQR payment up by.
 pub fn md5_hex(payload: &str) -> String {
     use md5::{Digest, Md5};
-    Md5::digest(payload.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    Md5::digest(payload.as_bytes())
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }
 
 pub(super) const TEMPLATE: TemplateScheme = TemplateScheme {
