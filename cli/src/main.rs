@@ -2,6 +2,7 @@
 //! (exit 0) or `{"error":{"code":…,"message":…}}` (exit 1).
 
 mod generate;
+mod home;
 mod output;
 mod parse;
 

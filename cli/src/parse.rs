@@ -3,7 +3,9 @@
 use std::io::Read;
 
 use crossqr_core::schemes::CodeSummary;
+use serde::Serialize;
 
+use crate::home::{Home, HomeArgs};
 use crate::output::CliError;
 
 #[derive(Debug, clap::Args)]
@@ -14,12 +16,24 @@ pub struct Args {
     /// The code's text, or `-` to read it from standard input (one trailing newline is dropped).
     #[arg(value_name = "PAYLOAD", allow_hyphen_values = true)]
     payload: String,
+    #[command(flatten)]
+    home: HomeArgs,
 }
 
-pub fn run(args: Args) -> Result<CodeSummary, CliError> {
+/// The parse output: the code's summary and, with `--home`, the home-currency lines.
+#[derive(Debug, Serialize)]
+pub struct Parsed {
+    #[serde(flatten)]
+    code: CodeSummary,
+    home: Option<Home>,
+}
+
+pub fn run(args: Args) -> Result<Parsed, CliError> {
     let payload = read_payload(&args.payload)?;
     let now = args.now_ms.unwrap_or_else(crossqr_core::clock::system_now_ms);
-    crossqr_core::parse_at(&payload, now).map(|code| code.summary()).map_err(|e| CliError::from_core(&e))
+    let code = crossqr_core::parse_at(&payload, now).map_err(|e| CliError::from_core(&e))?;
+    let home = crate::home::home(&args.home, &code, now)?;
+    Ok(Parsed { code: code.summary(), home })
 }
 
 /// The payload argument, or standard input for `-`.

@@ -85,3 +85,76 @@ fn reads_stdin_and_reports_errors_as_json() {
     let (code, out) = crossqr(&["parse", "--now-ms", "soon", payload], None);
     assert_eq!((code, out["error"]["code"].as_str()), (1, Some("invalid_argument")));
 }
+
+#[test]
+fn home_currency_line_for_a_visitor() {
+    let now = "1763769600000";
+    let expires = "1763773200000";
+    let (code, generated) = crossqr(
+        &[
+            "generate",
+            "khqr",
+            "--account",
+            "cafe@devb",
+            "--name",
+            "Cafe",
+            "--city",
+            "Phnom Penh",
+            "--amount",
+            "32900",
+            "--expires-ms",
+            expires,
+            "--now-ms",
+            now,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{generated}");
+    let payload = generated["payload"].as_str().unwrap();
+
+    let (code, out) = crossqr(
+        &[
+            "parse",
+            "--now-ms",
+            now,
+            "--home",
+            "JPY",
+            "--rate",
+            "USD/KHR=4100",
+            "--rate",
+            "USD/JPY=150",
+            "--locale",
+            "ja",
+            payload,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    let home = &out["home"];
+    assert_eq!(home["amount"], "1204");
+    assert_eq!(home["indicative"], true);
+    assert_eq!(home["line"], "KHR\u{a0}32,900 ≈ ￥1,204");
+    assert_eq!(home["rate"], "1 JPY = 27.3333 KHR");
+    assert_eq!(
+        home["lines"].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["merchant_amount", "amount", "total", "rate", "status"]
+    );
+
+    let file = std::env::temp_dir().join(format!("crossqr-rates-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"as_of_ms": 1763769300000, "rates": {"JPY/KHR": "27.5"}}"#).unwrap();
+    let (code, out) = crossqr(
+        &["parse", "--now-ms", now, "--home", "JPY", "--rates", file.to_str().unwrap(), "--locale", "km", payload],
+        None,
+    );
+    std::fs::remove_file(&file).ok();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!((out["home"]["amount"].as_str(), out["home"]["rate_age_ms"].as_i64()), (Some("1196"), Some(300_000)));
+    assert_eq!(out["home"]["line"], "32,900៛ ≈ 1,196\u{a0}JP¥");
+
+    let (code, out) = crossqr(&["parse", "--now-ms", now, "--home", "JPY", "--rate", "USD/THB=35", payload], None);
+    assert_eq!((code, out["error"]["code"].as_str()), (1, Some("no_rate")));
+    let (code, out) = crossqr(&["parse", "--now-ms", now, "--home", "XYZ", payload], None);
+    assert_eq!((code, out["error"]["code"].as_str()), (1, Some("unknown_currency")));
+    let (code, out) = crossqr(&["parse", "--now-ms", now, payload], None);
+    assert_eq!((code, out["home"].is_null()), (0, true));
+}

@@ -21,6 +21,18 @@ pub enum MoneyErrorKind {
     Overflow,
     /// Not an ISO 4217 currency.
     UnknownCurrency,
+    /// Two amounts in different currencies were combined.
+    CurrencyMismatch,
+    /// No exchange rate connects the two currencies.
+    NoRate,
+    /// An exchange rate that is zero, negative, or between a currency and itself.
+    InvalidRate,
+    /// A firm quote used after its expiry.
+    QuoteExpired,
+    /// A quote whose parts do not fit together (fees in another currency, fees above the debit…).
+    InvalidQuote,
+    /// A display locale this library has no data for.
+    UnsupportedLocale,
 }
 
 /// An amount or currency that could not be accepted.
@@ -54,6 +66,12 @@ impl ErrorCode for MoneyError {
             MoneyErrorKind::Negative => "negative_amount",
             MoneyErrorKind::Overflow => "amount_overflow",
             MoneyErrorKind::UnknownCurrency => "unknown_currency",
+            MoneyErrorKind::CurrencyMismatch => "currency_mismatch",
+            MoneyErrorKind::NoRate => "no_rate",
+            MoneyErrorKind::InvalidRate => "invalid_rate",
+            MoneyErrorKind::QuoteExpired => "quote_expired",
+            MoneyErrorKind::InvalidQuote => "invalid_quote",
+            MoneyErrorKind::UnsupportedLocale => "unsupported_locale",
         }
     }
 }
@@ -131,6 +149,55 @@ impl Money {
     pub fn is_zero(&self) -> bool {
         self.amount.is_zero()
     }
+
+    /// Zero of `currency`.
+    pub fn zero(currency: Currency) -> Money {
+        Money { amount: Decimal::ZERO, currency }
+    }
+
+    /// Parses an amount given as an ISO alpha-3 code and a plain decimal, e.g. `("USD", "8.09")`.
+    pub fn parse_code(code: &str, text: &str) -> Result<Money, MoneyError> {
+        let currency = Currency::from_code(code).ok_or_else(|| {
+            MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
+        })?;
+        Money::parse(text, currency)
+    }
+
+    /// `self + other`, refusing another currency and overflow.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let sum = self.amount.checked_add(other.amount).ok_or_else(|| overflow(self, "+", other))?;
+        Ok(Money { amount: sum, currency: self.currency })
+    }
+
+    /// `self - other`, refusing another currency and a negative result.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let diff = self.amount.checked_sub(other.amount).ok_or_else(|| overflow(self, "-", other))?;
+        if diff.is_sign_negative() && !diff.is_zero() {
+            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("{self} - {other} is negative")));
+        }
+        Ok(Money { amount: diff, currency: self.currency })
+    }
+
+    /// Sum of `amounts`, all in `currency`.
+    pub fn sum<'m>(currency: Currency, amounts: impl IntoIterator<Item = &'m Money>) -> Result<Money, MoneyError> {
+        amounts.into_iter().try_fold(Money::zero(currency), |acc, m| acc.checked_add(*m))
+    }
+
+    fn same_currency(self, other: Money) -> Result<(), MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::new(
+                MoneyErrorKind::CurrencyMismatch,
+                format!("cannot combine {} with {}", self.currency, other.currency),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn overflow(a: Money, op: &str, b: Money) -> MoneyError {
+    MoneyError::new(MoneyErrorKind::Overflow, format!("{a} {op} {b} overflows"))
 }
 
 impl fmt::Display for Money {
@@ -169,6 +236,20 @@ mod tests {
         assert_eq!(parse("-1", "USD"), Err("negative_amount"));
         assert_eq!(parse("-1.5", "USD"), Err("negative_amount"));
         assert_eq!(parse("99999999999999999999999999999999", "USD"), Err("amount_overflow"));
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        let usd = |t| Money::parse(t, Currency::USD).unwrap();
+        assert_eq!(usd("1.10").checked_add(usd("2.05")).unwrap().amount().to_string(), "3.15");
+        assert_eq!(usd("3.15").checked_sub(usd("3.15")).unwrap().amount().to_string(), "0.00");
+        assert_eq!(usd("1").checked_sub(usd("2")).unwrap_err().kind, MoneyErrorKind::Negative);
+        let yen = Money::parse("1", Currency::JPY).unwrap();
+        assert_eq!(usd("1").checked_add(yen).unwrap_err().code(), "currency_mismatch");
+        let max = Money::new(Decimal::MAX, Currency::JPY).unwrap();
+        assert_eq!(max.checked_add(yen).unwrap_err().kind, MoneyErrorKind::Overflow);
+        assert_eq!(Money::sum(Currency::USD, &[usd("1.10"), usd("0.90")]).unwrap().amount().to_string(), "2.00");
+        assert_eq!(Money::parse_code("XYZ", "1").unwrap_err().code(), "unknown_currency");
     }
 
     #[test]

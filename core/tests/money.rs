@@ -1,0 +1,190 @@
+//! Money: ISO 4217 data, parsing by currency rules, conversion, and display across currencies ×
+//! locales × amounts; property tests for conversion + display and display round trips.
+
+use crossqr_core::ErrorCode;
+use crossqr_core::money::display::{self, format};
+use crossqr_core::money::{
+    Currency, Decimal, DisplayLocale, DisplayOptions, Money, MoneyErrorKind, Rate, RateTable, RoundingRule, SymbolStyle,
+};
+use proptest::prelude::*;
+
+const NBSP: &str = "\u{a0}";
+
+fn every_currency() -> Vec<Currency> {
+    (1..=999).filter_map(Currency::from_numeric).collect()
+}
+
+#[test]
+fn iso_4217_is_complete() {
+    let all = every_currency();
+    assert!(all.len() >= 170, "{} currencies", all.len());
+    let minor = |c: &str| Currency::from_code(c).unwrap().minor_unit();
+    for (code, unit) in [
+        ("JPY", 0),
+        ("KHR", 2),
+        ("USD", 2),
+        ("CNY", 2),
+        ("THB", 2),
+        ("VND", 0),
+        ("LAK", 2),
+        ("MYR", 2),
+        ("SGD", 2),
+        ("IDR", 2),
+        ("INR", 2),
+        ("KWD", 3),
+        ("BHD", 3),
+        ("CLF", 4),
+        ("KRW", 0),
+    ] {
+        assert_eq!(minor(code), Some(unit), "{code}");
+    }
+    for c in &all {
+        assert_eq!(Currency::from_code(c.code()), Some(*c));
+        assert_eq!(Currency::from_numeric_str(&c.numeric_str()), Some(*c));
+    }
+}
+
+#[test]
+fn parse_by_currency_rules() {
+    let cases: [(&str, &str, Result<&str, MoneyErrorKind>); 12] = [
+        ("JPY", "1200", Ok("1200")),
+        ("JPY", "1200.5", Err(MoneyErrorKind::TooManyDecimals)),
+        ("VND", "200000.0", Err(MoneyErrorKind::TooManyDecimals)),
+        ("USD", "8.09", Ok("8.09")),
+        ("USD", "8.099", Err(MoneyErrorKind::TooManyDecimals)),
+        ("KWD", "1.234", Ok("1.234")),
+        ("KHR", "32900.50", Ok("32900.50")),
+        ("USD", "-1", Err(MoneyErrorKind::Negative)),
+        ("USD", "1e9", Err(MoneyErrorKind::InvalidAmount)),
+        ("USD", "79228162514264337593543950336", Err(MoneyErrorKind::Overflow)),
+        ("USD", "", Err(MoneyErrorKind::InvalidAmount)),
+        ("USD", "١٢", Err(MoneyErrorKind::InvalidAmount)),
+    ];
+    for (code, text, want) in cases {
+        let got = Money::parse_code(code, text).map(|m| m.amount().to_string()).map_err(|e| e.kind);
+        assert_eq!(got, want.map(str::to_owned), "{code} {text}");
+    }
+    assert_eq!(Money::parse_code("ABC", "1").unwrap_err().code(), "unknown_currency");
+    // The KHQR whole-riel rule is a payment rule, applied by rounding, not by refusing ISO's minor unit.
+    let riel = RoundingRule::for_payment(Currency::KHR).round("32900.5".parse().unwrap(), Currency::KHR).unwrap();
+    assert_eq!(riel.to_string(), "32900");
+}
+
+/// (currency, amount, locale, symbol style, expected). CLDR via ICU4X, plus whole riel and JP¥/CN¥.
+const DISPLAY: &[(&str, &str, &str, SymbolStyle, &str)] = &[
+    ("KHR", "32900", "km", SymbolStyle::Locale, "32,900៛"),
+    ("KHR", "32900", "en", SymbolStyle::Locale, "KHR\u{a0}32,900"),
+    ("KHR", "32900.5", "km", SymbolStyle::Locale, "32,900.50៛"),
+    ("KHR", "100", "ja", SymbolStyle::Locale, "KHR\u{a0}100"),
+    ("JPY", "1200", "en", SymbolStyle::Locale, "¥1,200"),
+    ("JPY", "1200", "ja", SymbolStyle::Locale, "￥1,200"),
+    ("JPY", "1200", "zh", SymbolStyle::Locale, "JP¥1,200"),
+    ("JPY", "1200", "km", SymbolStyle::Locale, "1,200\u{a0}JP¥"),
+    ("JPY", "1200", "en", SymbolStyle::Disambiguated, "JP¥1,200"),
+    ("JPY", "1200", "ja", SymbolStyle::Disambiguated, "JP¥1,200"),
+    ("JPY", "1234567", "en", SymbolStyle::Code, "JPY\u{a0}1,234,567"),
+    ("CNY", "23.72", "en", SymbolStyle::Locale, "CN¥23.72"),
+    ("CNY", "23.72", "zh", SymbolStyle::Locale, "¥23.72"),
+    ("CNY", "23.72", "ja", SymbolStyle::Locale, "元\u{a0}23.72"),
+    ("CNY", "23.72", "zh", SymbolStyle::Disambiguated, "CN¥23.72"),
+    ("CNY", "23.72", "ja", SymbolStyle::Disambiguated, "CN¥23.72"),
+    ("CNY", "23.72", "km", SymbolStyle::Disambiguated, "23.72\u{a0}CN¥"),
+    ("USD", "8.09", "en", SymbolStyle::Locale, "$8.09"),
+    ("USD", "8.09", "km", SymbolStyle::Locale, "8.09$"),
+    ("USD", "8.09", "zh", SymbolStyle::Locale, "US$8.09"),
+    ("USD", "8", "ja", SymbolStyle::Locale, "$8.00"),
+    ("USD", "1234.5", "en", SymbolStyle::Locale, "$1,234.50"),
+    ("USD", "1234567.89", "km", SymbolStyle::Locale, "1,234,567.89$"),
+    ("THB", "1234.50", "en", SymbolStyle::Locale, "THB\u{a0}1,234.50"),
+    ("THB", "1234.50", "km", SymbolStyle::Locale, "1,234.50฿"),
+    ("VND", "200000", "en", SymbolStyle::Locale, "₫200,000"),
+    ("VND", "200000", "km", SymbolStyle::Locale, "200,000₫"),
+    ("LAK", "12500", "en", SymbolStyle::Locale, "LAK\u{a0}12,500.00"),
+    ("MYR", "10.50", "zh", SymbolStyle::Locale, "MYR\u{a0}10.50"),
+    ("SGD", "4.2", "km", SymbolStyle::Locale, "4.20\u{a0}SGD"),
+    ("IDR", "15000", "ja", SymbolStyle::Locale, "IDR\u{a0}15,000.00"),
+    ("INR", "250.50", "en", SymbolStyle::Locale, "₹250.50"),
+    ("EUR", "0.99", "zh", SymbolStyle::Locale, "€0.99"),
+    ("KWD", "1.5", "en", SymbolStyle::Code, "KWD\u{a0}1.500"),
+];
+
+#[test]
+fn display_table() {
+    for &(code, amount, locale, symbol, want) in DISPLAY {
+        let m = Money::parse_code(code, amount).unwrap();
+        let locale: DisplayLocale = locale.parse().unwrap();
+        let got = format(&m, locale, DisplayOptions { symbol, khmer_digits: false }).unwrap();
+        assert_eq!(got, want, "{code} {amount} {locale:?} {symbol:?}");
+        assert_eq!(display::parse(&got, m.currency(), locale).unwrap(), m, "round trip {got}");
+    }
+}
+
+#[test]
+fn khmer_digits() {
+    let opts = DisplayOptions { symbol: SymbolStyle::Locale, khmer_digits: true };
+    let khr = Money::parse_code("KHR", "32900").unwrap();
+    assert_eq!(format(&khr, DisplayLocale::Km, opts).unwrap(), "៣២.៩០០៛");
+    let usd = Money::parse_code("USD", "1234.56").unwrap();
+    assert_eq!(format(&usd, DisplayLocale::Km, opts).unwrap(), "១.២៣៤,៥៦$");
+    assert_eq!(display::parse("១.២៣៤,៥៦$", Currency::USD, DisplayLocale::Km).unwrap(), usd);
+    assert_eq!(
+        format(&usd, DisplayLocale::Km, DisplayOptions { symbol: SymbolStyle::Code, ..opts }).unwrap(),
+        format!("១.២៣៤,៥៦{NBSP}USD")
+    );
+}
+
+#[test]
+fn conversion_rounds_by_the_named_rule() {
+    let rate = Rate::parse("USD/KHR=4100").unwrap();
+    let usd = Money::parse_code("USD", "8.01").unwrap();
+    assert_eq!(
+        rate.convert(usd, Currency::KHR, RoundingRule::for_payment(Currency::KHR)).unwrap().to_string(),
+        "32841 KHR"
+    );
+    assert_eq!(rate.convert(usd, Currency::KHR, RoundingRule::HALF_EVEN).unwrap().to_string(), "32841.00 KHR");
+    let khr = Money::parse_code("KHR", "32900").unwrap();
+    assert_eq!(rate.convert(khr, Currency::USD, RoundingRule::HALF_EVEN).unwrap().to_string(), "8.02 USD");
+    assert_eq!(rate.convert(khr, Currency::USD, RoundingRule::DEBIT_BANK_FAVOUR).unwrap().to_string(), "8.03 USD");
+}
+
+fn locale() -> impl Strategy<Value = DisplayLocale> {
+    proptest::sample::select(DisplayLocale::ALL.to_vec())
+}
+
+fn currency() -> impl Strategy<Value = Currency> {
+    proptest::sample::select(every_currency())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Any amount of any currency, converted at any positive rate into any currency, displays in every
+    /// locale without panicking, and what is displayed reads back to the amount.
+    #[test]
+    fn conversion_then_display(units in 0u64..10_000_000_000_000, from in currency(), to in currency(),
+                               price_units in 1i64..1_000_000_000_000, price_scale in 0u32..12,
+                               locale in locale(), khmer_digits in any::<bool>(), style in 0u8..3) {
+        let minor = from.minor_unit().unwrap_or(0);
+        let Ok(money) = Money::new(Decimal::from_i128_with_scale(i128::from(units), minor), from) else { return Ok(()) };
+        let symbol = [SymbolStyle::Locale, SymbolStyle::Disambiguated, SymbolStyle::Code][usize::from(style)];
+        let opts = DisplayOptions { symbol, khmer_digits };
+        let shown = format(&money, locale, opts).unwrap();
+        prop_assert_eq!(display::parse(&shown, from, locale).unwrap(), money);
+        if from != to {
+            let rate = Rate::new(format!("{from}/{to}").parse().unwrap(), Decimal::new(price_units, price_scale)).unwrap();
+            if let Ok(converted) = rate.convert(money, to, RoundingRule::for_payment(to)) {
+                let shown = format(&converted, locale, opts).unwrap();
+                prop_assert_eq!(display::parse(&shown, to, locale).unwrap(), converted);
+            }
+            let table = RateTable { rates: vec![rate], as_of_ms: 0 };
+            let _ = table.indicative(money, to, 0);
+        }
+    }
+
+    #[test]
+    fn parsing_never_panics(text in any::<String>(), c in currency(), locale in locale()) {
+        let _ = Money::parse(&text, c);
+        let _ = display::parse(&text, c, locale);
+        let _ = Rate::parse(&text);
+    }
+}
