@@ -5,6 +5,7 @@ mod generate;
 mod home;
 mod output;
 mod parse;
+mod scan;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +26,8 @@ enum Command {
     /// Generate a payment code.
     #[command(subcommand)]
     Generate(Box<generate::Kind>),
+    /// Read QR codes from image files (PNG, JPEG): one JSON line per file.
+    Scan(scan::Args),
 }
 
 fn main() {
@@ -36,5 +39,10 @@ fn main() {
     match cli.command {
         Command::Parse(args) => output::finish(parse::run(args)),
         Command::Generate(kind) => output::finish(generate::run(*kind)),
+        Command::Scan(args) => {
+            if let Err(e) = scan::run(args) {
+                output::exit_with(&e);
+            }
+        }
     }
 }

@@ -37,6 +37,12 @@ pub fn print<T: Serialize>(value: &T) {
     }
 }
 
+/// Exits 1 after per-item lines already reported `error` (no further output).
+pub fn exit_with(error: &CliError) -> ! {
+    eprintln!("crossqr: {}", error.message);
+    std::process::exit(1)
+}
+
 /// Prints the error object and exits 1.
 pub fn fail(error: &CliError) -> ! {
     #[derive(Serialize)]

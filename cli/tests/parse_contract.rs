@@ -158,3 +158,45 @@ fn home_currency_line_for_a_visitor() {
     let (code, out) = crossqr(&["parse", "--now-ms", now, payload], None);
     assert_eq!((code, out["home"].is_null()), (0, true));
 }
+
+#[test]
+fn scan_reads_generated_codes_and_reports_each_file() {
+    let dir = std::env::temp_dir().join(format!("crossqr-scan-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("khqr.png");
+    let (code, generated) = crossqr(
+        &[
+            "generate",
+            "khqr",
+            "--account",
+            "cafe@devb",
+            "--name",
+            "Cafe",
+            "--city",
+            "Phnom Penh",
+            "--lang",
+            "km",
+            "--alt-name",
+            "ហាងកាហ្វេ",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{generated}");
+    let out = Command::new(env!("CARGO_BIN_EXE_crossqr"))
+        .args(["scan", "--json", "--parse", png.to_str().unwrap(), dir.join("missing.png").to_str().unwrap()])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(1), "one unreadable file fails the command");
+    let lines: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    let first = &lines[0];
+    assert_eq!(first["codes"][0]["text"], generated["payload"]);
+    assert_eq!(first["codes"][0]["corners"].as_array().unwrap().len(), 4);
+    assert_eq!(first["codes"][0]["parsed"]["merchant_name_alt"], "ហាងកាហ្វេ");
+    assert!(first["ms"].as_f64().unwrap() >= 0.0);
+    assert_eq!(lines[1]["error"]["code"], "image_unreadable");
+}

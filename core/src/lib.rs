@@ -10,6 +10,7 @@ pub mod clock;
 pub mod emv;
 pub mod error;
 pub mod money;
+pub mod scan;
 pub mod schemes;
 
 pub use error::{CodeError, CodeErrorKind, ErrorCode, Warning};

@@ -67,6 +67,21 @@ fn request() -> impl Strategy<Value = KhqrRequest> {
                 ..KhqrRequest::individual("", "")
             }
         })
+        .prop_filter("the account template (tag 29/30) holds at most 99 characters", |r| account_template_len(r) <= 99)
+}
+
+/// Characters of tag 29/30's value: each sub-object is a 4-character header and its value.
+fn account_template_len(r: &KhqrRequest) -> usize {
+    let field = |v: Option<&String>| v.map_or(0, |v| 4 + v.chars().count());
+    let (a, b) = match &r.account {
+        KhqrAccount::Individual { account_information, acquiring_bank } => {
+            (field(account_information.as_ref()), field(acquiring_bank.as_ref()))
+        }
+        KhqrAccount::Merchant { merchant_id, acquiring_bank } => {
+            (field(Some(merchant_id)), field(Some(acquiring_bank)))
+        }
+    };
+    4 + r.account_id.chars().count() + a + b
 }
 
 proptest! {

@@ -1,5 +1,7 @@
 //! Helpers for the host-side integration tests.
 
+pub mod synth;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

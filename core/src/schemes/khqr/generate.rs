@@ -165,7 +165,12 @@ pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeErr
     if let Some(up) = unionpay {
         enc.push(15, up)?;
     }
-    enc.push_template(account_tag, &[(0, Some(&req.account_id)), (1, sub01), (2, sub02)])?;
+    enc.push_template(account_tag, &[(0, Some(&req.account_id)), (1, sub01), (2, sub02)]).map_err(|e| {
+        CodeError::new(
+            e.kind,
+            format!("the Bakong account, its id and bank do not fit tag {account_tag}: {}", e.message),
+        )
+    })?;
     enc.push(52, &mcc)?.push(53, &req.currency.numeric_str())?;
     if let Some(amount) = &amount {
         enc.push(54, amount)?;
