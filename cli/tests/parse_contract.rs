@@ -40,6 +40,15 @@ fn crossqr(args: &[&str], stdin: Option<&str>) -> (i32, Value) {
     (out.status.code().unwrap(), serde_json::from_str(&text).unwrap())
 }
 
+/// `crossqr generate khqr` for the test café, with `extra` arguments; panics unless it succeeds.
+fn generate_cafe(extra: &[&str]) -> Value {
+    let mut args = vec!["generate", "khqr", "--account", "cafe@devb", "--name", "Cafe", "--city", "Phnom Penh"];
+    args.extend_from_slice(extra);
+    let (code, out) = crossqr(&args, None);
+    assert_eq!(code, 0, "{out}");
+    out
+}
+
 #[test]
 fn every_vector_through_the_cli() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/parse.jsonl");
@@ -90,26 +99,7 @@ fn reads_stdin_and_reports_errors_as_json() {
 fn home_currency_line_for_a_visitor() {
     let now = "1763769600000";
     let expires = "1763773200000";
-    let (code, generated) = crossqr(
-        &[
-            "generate",
-            "khqr",
-            "--account",
-            "cafe@devb",
-            "--name",
-            "Cafe",
-            "--city",
-            "Phnom Penh",
-            "--amount",
-            "32900",
-            "--expires-ms",
-            expires,
-            "--now-ms",
-            now,
-        ],
-        None,
-    );
-    assert_eq!(code, 0, "{generated}");
+    let generated = generate_cafe(&["--amount", "32900", "--expires-ms", expires, "--now-ms", now]);
     let payload = generated["payload"].as_str().unwrap();
 
     let (code, out) = crossqr(
@@ -164,26 +154,7 @@ fn scan_reads_generated_codes_and_reports_each_file() {
     let dir = std::env::temp_dir().join(format!("crossqr-scan-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("khqr.png");
-    let (code, generated) = crossqr(
-        &[
-            "generate",
-            "khqr",
-            "--account",
-            "cafe@devb",
-            "--name",
-            "Cafe",
-            "--city",
-            "Phnom Penh",
-            "--lang",
-            "km",
-            "--alt-name",
-            "ហាងកាហ្វេ",
-            "--png",
-            png.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert_eq!(code, 0, "{generated}");
+    let generated = generate_cafe(&["--lang", "km", "--alt-name", "ហាងកាហ្វេ", "--png", png.to_str().unwrap()]);
     let out = Command::new(env!("CARGO_BIN_EXE_crossqr"))
         .args(["scan", "--json", "--parse", png.to_str().unwrap(), dir.join("missing.png").to_str().unwrap()])
         .output()

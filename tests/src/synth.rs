@@ -246,24 +246,22 @@ fn gaussian_blur(img: &mut [f32], width: usize, height: usize, sigma: f32) {
     let sum: f32 = kernel.iter().sum();
     let kernel: Vec<f32> = kernel.iter().map(|k| k / sum).collect();
     let mut tmp = vec![0f32; img.len()];
-    for y in 0..height {
-        for x in 0..width {
-            let mut acc = 0.0;
-            for (k, w) in kernel.iter().enumerate() {
-                let xx = (x as isize + k as isize - r).clamp(0, width as isize - 1) as usize;
-                acc += w * img[y * width + xx];
-            }
-            tmp[y * width + x] = acc;
-        }
-    }
-    for y in 0..height {
-        for x in 0..width {
-            let mut acc = 0.0;
-            for (k, w) in kernel.iter().enumerate() {
-                let yy = (y as isize + k as isize - r).clamp(0, height as isize - 1) as usize;
-                acc += w * tmp[yy * width + x];
-            }
-            img[y * width + x] = acc;
+    convolve(img, &mut tmp, &kernel, width, height, 1, width);
+    convolve(&tmp, img, &kernel, height, width, width, 1);
+}
+
+/// 1-D convolution of `lines` lines of `len` samples: sample i of line j is at `j * across + i * along`.
+fn convolve(src: &[f32], dst: &mut [f32], kernel: &[f32], len: usize, lines: usize, along: usize, across: usize) {
+    let r = (kernel.len() / 2) as isize;
+    for line in 0..lines {
+        for i in 0..len {
+            dst[line * across + i * along] = kernel
+                .iter()
+                .enumerate()
+                .map(|(k, w)| {
+                    w * src[line * across + (i as isize + k as isize - r).clamp(0, len as isize - 1) as usize * along]
+                })
+                .sum();
         }
     }
 }
