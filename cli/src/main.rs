@@ -1,6 +1,7 @@
 //! `crossqr`: the developer tool over crossqr-core. Every command prints one JSON object on success
 //! (exit 0) or `{"error":{"code":…,"message":…}}` (exit 1).
 
+mod demo;
 mod generate;
 mod home;
 mod output;
@@ -28,6 +29,8 @@ enum Command {
     Generate(Box<generate::Kind>),
     /// Read QR codes from image files (PNG, JPEG): one JSON line per file.
     Scan(scan::Args),
+    /// The whole flow end to end against an in-process reference switch; ends with a JSON status line.
+    Demo,
 }
 
 fn main() {
@@ -39,6 +42,7 @@ fn main() {
     match cli.command {
         Command::Parse(args) => output::finish(parse::run(args)),
         Command::Generate(kind) => output::finish(generate::run(*kind)),
+        Command::Demo => output::finish_status(demo::run(), |o| o.is_settled()),
         Command::Scan(args) => {
             if let Err(e) = scan::run(args) {
                 output::exit_with(&e);

@@ -29,6 +29,19 @@ pub fn finish<T: Serialize>(result: Result<T, CliError>) {
     }
 }
 
+/// Prints the result like [`finish`], exiting 1 when `ok` says the value is not a success.
+pub fn finish_status<T: Serialize>(result: Result<T, CliError>, ok: impl Fn(&T) -> bool) {
+    match result {
+        Ok(value) => {
+            print(&value);
+            if !ok(&value) {
+                std::process::exit(1);
+            }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 /// Prints `value` as one line of JSON.
 pub fn print<T: Serialize>(value: &T) {
     match serde_json::to_string(value) {

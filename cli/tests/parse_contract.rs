@@ -171,3 +171,19 @@ fn scan_reads_generated_codes_and_reports_each_file() {
     assert!(first["ms"].as_f64().unwrap() >= 0.0);
     assert_eq!(lines[1]["error"]["code"], "image_unreadable");
 }
+
+#[test]
+fn demo_pays_every_scenario_and_ends_with_a_status_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_crossqr")).arg("demo").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["status"], "settled");
+    let payments = last["payments"].as_array().unwrap();
+    let schemes: Vec<&str> = payments.iter().map(|p| p["scheme"].as_str().unwrap()).collect();
+    assert_eq!(schemes, ["jpqr", "khqr", "alipay_plus"]);
+    assert!(payments.iter().all(|p| p["status"] == "settled" && p["payment_id"].as_str().unwrap().len() == 32));
+    assert_eq!(payments[1]["credit"], serde_json::json!({"currency": "KHR", "value": "32900"}));
+    assert!(text.contains("camera   jpqr-osaka.png"), "the JPQR sticker is read from its photo");
+    assert!(text.contains("camera   khqr-phnom-penh.png"), "the KHQR sticker is read from its photo");
+}

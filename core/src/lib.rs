@@ -6,12 +6,15 @@
 //! - [`money`]: ISO 4217 currencies and exact decimal amounts.
 //! - [`error`]: stable machine-readable error codes.
 
+pub mod api;
 pub mod clock;
 pub mod emv;
 pub mod error;
+pub mod flow;
 pub mod money;
 pub mod scan;
 pub mod schemes;
+pub mod sign;
 
 pub use error::{CodeError, CodeErrorKind, ErrorCode, Warning};
 pub use schemes::{PaymentCode, Scheme, parse, parse_at};

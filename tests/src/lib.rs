@@ -1,5 +1,6 @@
 //! Helpers for the host-side integration tests.
 
+pub mod sandbox;
 pub mod synth;
 
 use std::io::Write;

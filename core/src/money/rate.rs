@@ -29,9 +29,6 @@ impl FromStr for CurrencyPair {
             |c: &str| MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{c:?} is not an ISO 4217 currency"));
         let base = Currency::from_code(base.trim()).ok_or_else(|| unknown(base))?;
         let quote = Currency::from_code(quote.trim()).ok_or_else(|| unknown(quote))?;
-        if base == quote {
-            return Err(invalid());
-        }
         Ok(CurrencyPair { base, quote })
     }
 }
@@ -52,10 +49,16 @@ pub struct Rate {
 }
 
 impl Rate {
-    /// A rate, refusing a non-positive price.
+    /// A rate, refusing a non-positive price, and any price but 1 between a currency and itself.
     pub fn new(pair: CurrencyPair, price: Decimal) -> Result<Rate, MoneyError> {
         if price <= Decimal::ZERO {
             return Err(MoneyError::new(MoneyErrorKind::InvalidRate, format!("rate {pair} = {price} is not positive")));
+        }
+        if pair.base == pair.quote && price != Decimal::ONE {
+            return Err(MoneyError::new(
+                MoneyErrorKind::InvalidRate,
+                format!("rate {pair} = {price}: a currency buys itself at 1"),
+            ));
         }
         Ok(Rate { pair, price })
     }
@@ -181,7 +184,8 @@ mod tests {
 
     #[test]
     fn refuses_bad_rates() {
-        for bad in ["USD/JPY=0", "USD/JPY=-1", "USD/USD=1", "USDJPY=150", "USD/XYZ=1", "USD/JPY=abc", "USD/JPY"] {
+        assert_eq!(Rate::parse("USD/USD=1.00").unwrap().factor(Currency::USD, Currency::USD).unwrap(), Decimal::ONE);
+        for bad in ["USD/JPY=0", "USD/JPY=-1", "USD/USD=1.5", "USDJPY=150", "USD/XYZ=1", "USD/JPY=abc", "USD/JPY"] {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
     }

@@ -147,7 +147,10 @@ impl PaymentSummary {
             }
             Pricing::Firm(q) => {
                 let factor = q.effective_rate().unwrap_or_default();
-                let rate = rate_line(factor, credit.currency(), home, locale, khmer_digits)?;
+                // Paying in the merchant's own currency: fees, but no conversion to show.
+                let converted = credit.currency() != home;
+                let rate =
+                    converted.then(|| rate_line(factor, credit.currency(), home, locale, khmer_digits)).transpose()?;
                 let fees = q
                     .fees
                     .iter()
@@ -156,7 +159,8 @@ impl PaymentSummary {
                 let left_s = q.remaining_ms(now_ms) / 1000;
                 let status =
                     l.held_for.replace("{}", &digits(&format!("{}:{:02}", left_s / 60, left_s % 60), khmer_digits));
-                (Some(show(&q.converted())?), Some(rate), fees, show(&q.debit)?, false, Some(left_s), Some(status))
+                let home_amount = converted.then(|| show(&q.converted())).transpose()?;
+                (home_amount, rate, fees, show(&q.debit)?, false, Some(left_s), Some(status))
             }
         };
         if let Some(amount) = &home_amount {
@@ -297,6 +301,23 @@ mod tests {
             (domestic.merchant_amount.as_str(), domestic.total.as_str(), domestic.rate),
             ("￥2,100", "￥2,100", None)
         );
+    }
+
+    #[test]
+    fn same_currency_quote_shows_fees_but_no_rate() {
+        let q = Quote::new(
+            "q2".into(),
+            Rate::parse("USD/USD=1").unwrap(),
+            m("USD", "10.25"),
+            m("USD", "10.00"),
+            vec![Fee { label: "Service fee".into(), amount: m("USD", "0.25") }],
+            60_000,
+        )
+        .unwrap();
+        let s = PaymentSummary::new(None, &q.credit, Pricing::Firm(&q), DisplayLocale::En, false, 0).unwrap();
+        assert_eq!((s.home_amount, s.rate, s.total.as_str()), (None, None, "$10.25"));
+        let keys: Vec<_> = s.lines.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys, ["merchant_amount", "fee", "total", "status"]);
     }
 
     #[test]

@@ -1,0 +1,188 @@
+//! `crossqr demo`: the whole flow end to end. Starts the reference switch in-process on loopback, then
+//! a Cambodian wallet (home USD) in Osaka scans a JPQR sticker, a Japanese visitor's wallet (home JPY)
+//! in Phnom Penh scans a static KHQR and enters the amount, and the Cambodian wallet pays an Alipay+
+//! order code the switch resolves. Every step is printed as a wallet screen shows it; the last line is
+//! one JSON object with the final status.
+
+use std::sync::Arc;
+
+use crossqr_core::api::ApiConfig;
+use crossqr_core::api::wire::Amount;
+use crossqr_core::clock::SystemClock;
+use crossqr_core::flow::{PaymentSession, SessionState, Wallet, WalletOptions};
+use crossqr_core::money::{Currency, Decimal, DisplayLocale, PaymentSummary};
+use crossqr_core::scan::image_file::LumaImage;
+use crossqr_core::scan::{Frame, ScanOptions, scan};
+use crossqr_core::sign::DeviceKey;
+use crossqr_switch::SwitchConfig;
+use serde::Serialize;
+
+use crate::output::CliError;
+
+const JPQR_PHOTO: &[u8] = include_bytes!("../assets/jpqr-osaka.png");
+const KHQR_PHOTO: &[u8] = include_bytes!("../assets/khqr-phnom-penh.png");
+const ALIPAY_ORDER: &str = "https://qr.alipay.com/bax03190uxd47wbekffy6033";
+
+/// One payment in the final line.
+#[derive(Debug, Serialize)]
+struct Paid {
+    wallet: &'static str,
+    scheme: String,
+    merchant: Option<String>,
+    payment_id: Option<String>,
+    status: &'static str,
+    debit: Option<Amount>,
+    credit: Option<Amount>,
+}
+
+/// The final line.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    status: &'static str,
+    payments: Vec<Paid>,
+}
+
+fn fail(code: &str) -> impl Fn(String) -> CliError + '_ {
+    move |m| CliError::new(code, m)
+}
+
+impl Outcome {
+    /// True when every payment settled.
+    pub fn is_settled(&self) -> bool {
+        self.status == "settled"
+    }
+}
+
+/// Runs the demo; Ok carries the final line.
+pub fn run() -> Result<Outcome, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| fail("internal")(e.to_string()))?;
+    runtime.block_on(demo())
+}
+
+async fn demo() -> Result<Outcome, CliError> {
+    let switch =
+        crossqr_switch::start(SwitchConfig::default()).await.map_err(|e| fail("switch_failed")(e.to_string()))?;
+    let dir = std::env::temp_dir().join(format!("crossqr-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| fail("io_error")(e.to_string()))?;
+    println!(
+        "crossqr demo · reference switch on {} · pinned key {}…",
+        switch.base_url(),
+        &switch.public_key.spki_base64()[36..52]
+    );
+
+    let open = |name: &str, home, locale| {
+        let api = ApiConfig::new(switch.base_url(), switch.public_key.clone());
+        let key = Arc::new(DeviceKey::generate().map_err(|e| CliError::from_core(&e))?);
+        let options = WalletOptions { home, locale, khmer_digits: false };
+        Wallet::open(api, key, Arc::new(SystemClock), &dir.join(format!("{name}.db")), options)
+            .map_err(|e| CliError::from_core(&e))
+    };
+    let mut payments = Vec::new();
+    let result = async {
+        let cambodian = open("cambodian", Currency::USD, DisplayLocale::En)?;
+        let visitor = open("visitor", Currency::JPY, DisplayLocale::Ja)?;
+        for w in [&cambodian, &visitor] {
+            w.register().await.map_err(|e| CliError::from_core(&e))?;
+            w.refresh_rates().await.map_err(|e| CliError::from_core(&e))?;
+        }
+
+        heading("A Cambodian wallet (home USD) at a ramen shop in Osaka");
+        let text = camera("jpqr-osaka.png", JPQR_PHOTO)?;
+        payments.push(pay(&cambodian, "cambodian_usd", &text, None).await?);
+
+        heading("A Japanese visitor's wallet (home JPY) at a café in Phnom Penh");
+        let text = camera("khqr-phnom-penh.png", KHQR_PHOTO)?;
+        payments.push(pay(&visitor, "visitor_jpy", &text, Some(Decimal::from(32_900))).await?);
+
+        heading("The Cambodian wallet pays an Alipay+ order code (resolved by the network)");
+        line("camera", ALIPAY_ORDER);
+        payments.push(pay(&cambodian, "cambodian_usd", ALIPAY_ORDER, None).await?);
+        Ok::<(), CliError>(())
+    }
+    .await;
+    switch.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    let status = payments.iter().map(|p| p.status).find(|s| *s != "settled").unwrap_or("settled");
+    Ok(Outcome { status, payments })
+}
+
+fn heading(text: &str) {
+    println!("\n━━ {text} ━━");
+}
+
+fn line(label: &str, text: &str) {
+    println!(" {label:<9}{text}");
+}
+
+/// Decodes a bundled photo and scans it as a camera frame.
+fn camera(name: &str, png: &[u8]) -> Result<String, CliError> {
+    let image = LumaImage::decode(png).map_err(|e| CliError::from_core(&e))?;
+    let frame = Frame::luma(&image.luma, image.width, image.height).map_err(|e| CliError::from_core(&e))?;
+    let report = scan(&frame, ScanOptions::CAMERA);
+    let code = report.codes.first().ok_or_else(|| CliError::new("no_code", format!("no QR code found in {name}")))?;
+    line(
+        "camera",
+        &format!("{name} ({}×{}) → a code in {:.1} ms", image.width, image.height, report.elapsed.as_secs_f64() * 1e3),
+    );
+    Ok(code.text.clone())
+}
+
+fn show(summary: &PaymentSummary) {
+    for (i, l) in summary.lines.iter().enumerate() {
+        let label = if i == 0 { "confirm" } else { "" };
+        if l.label.is_empty() {
+            line(label, &l.value);
+        } else {
+            line(label, &format!("{:<24}{}", l.label, l.value));
+        }
+    }
+}
+
+/// Scanned text → code → (amount) → indicative → firm quote → pay.
+async fn pay(wallet: &Wallet, who: &'static str, text: &str, amount: Option<Decimal>) -> Result<Paid, CliError> {
+    let mut session: PaymentSession = wallet.start(text).await.map_err(|e| CliError::from_core(&e))?;
+    let code = session.code();
+    let m = &code.merchant;
+    let place = [m.city.as_deref(), m.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let shown = session.merchant_name().unwrap_or("(no name)");
+    let other = [m.name.as_deref(), m.name_alt.as_deref()].into_iter().flatten().find(|n| *n != shown);
+    let name = other.map_or(shown.to_owned(), |o| format!("{shown} ({o})"));
+    let place = if place.is_empty() { String::new() } else { format!(" · {place}") };
+    line("code", &format!("{} · {name}{place}", code.scheme.as_str()));
+    if let Some(value) = amount.filter(|_| session.needs_amount()) {
+        session.enter_amount(value).map_err(|e| CliError::from_core(&e))?;
+        line("amount", &format!("entered {} {}", value, code_currency(&session)));
+    }
+    if let Ok(preview) = session.summary() {
+        line("preview", &format!("{} · {}", preview.total, preview.status.unwrap_or_default()));
+    }
+    let summary = session.request_quote().await.map_err(|e| CliError::from_core(&e))?;
+    show(&summary);
+    let result = session.pay().await.map_err(|e| CliError::from_core(&e))?;
+    let status = match result.state {
+        SessionState::Settled => "settled",
+        SessionState::Failed => "failed",
+        _ => "pending",
+    };
+    let mark = if status == "settled" { "✓" } else { "✗" };
+    line("pay", &format!("{mark} {status} · payment {}", result.payment_id));
+    let quote = session.quote();
+    Ok(Paid {
+        wallet: who,
+        scheme: session.code().scheme.as_str().to_owned(),
+        merchant: session.merchant_name().map(str::to_owned),
+        payment_id: Some(result.payment_id),
+        status,
+        debit: quote.map(|q| Amount::from(&q.debit)),
+        credit: quote.map(|q| Amount::from(&q.credit)),
+    })
+}
+
+fn code_currency(session: &PaymentSession) -> String {
+    session.code().currency.map(|c| c.code().to_owned()).unwrap_or_default()
+}

@@ -1,0 +1,395 @@
+//! The JSON bodies of `switch/openapi.yaml`, shared by the client and the reference switch. Tests
+//! validate what both sides send against the spec's schemas.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Currency, Decimal, Fee, Money, MoneyError, MoneyErrorKind, Quote, Rate, RateTable};
+
+/// `{"currency": "USD", "value": "8.09"}`: ISO 4217 code and a decimal string in major units.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amount {
+    /// ISO 4217 alpha-3.
+    pub currency: String,
+    /// Decimal in major units.
+    pub value: String,
+}
+
+impl From<&Money> for Amount {
+    fn from(m: &Money) -> Self {
+        Amount { currency: m.currency().code().to_owned(), value: m.amount().to_string() }
+    }
+}
+
+impl Amount {
+    /// The amount as [`Money`], by the currency's rules.
+    pub fn to_money(&self) -> Result<Money, MoneyError> {
+        Money::parse_code(&self.currency, &self.value)
+    }
+}
+
+/// `GET /v1/server-key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerKey {
+    /// Base64 SubjectPublicKeyInfo DER.
+    pub public_key: String,
+    /// Key version, 1.
+    pub key_version: u32,
+}
+
+/// `POST /v1/devices` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRegistration {
+    /// Hash of the public key.
+    pub device_id: String,
+    /// Base64 SubjectPublicKeyInfo DER.
+    pub public_key: String,
+    /// Free-form platform name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+}
+
+/// `POST /v1/devices` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// The device id.
+    pub device_id: String,
+    /// When it was first registered.
+    pub registered_at_ms: i64,
+}
+
+/// `POST /v1/codes/resolve` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// The scanned text.
+    pub payload: String,
+}
+
+/// `POST /v1/codes/resolve` response: the order behind a network-only code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolvedCode {
+    /// Scheme name, e.g. `alipay_plus`.
+    pub scheme: String,
+    /// Merchant name.
+    pub merchant_name: String,
+    /// Merchant city.
+    #[serde(default)]
+    pub merchant_city: Option<String>,
+    /// ISO 3166 country.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// The network's order id.
+    pub order_id: String,
+    /// What is being bought.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the merchant asks.
+    pub amount: Amount,
+}
+
+/// `GET /v1/rates` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rates {
+    /// When the rates were set.
+    pub as_of_ms: i64,
+    /// `"USD/JPY"` → `"148.35"`.
+    pub rates: BTreeMap<String, String>,
+}
+
+impl Rates {
+    /// The rates as a [`RateTable`].
+    pub fn to_table(&self) -> Result<RateTable, MoneyError> {
+        let rates =
+            self.rates.iter().map(|(pair, price)| Rate::parse(&format!("{pair}={price}"))).collect::<Result<_, _>>()?;
+        Ok(RateTable { rates, as_of_ms: self.as_of_ms })
+    }
+}
+
+/// `POST /v1/quotes` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    /// What the merchant receives.
+    pub credit: Amount,
+    /// The payer's currency.
+    pub home_currency: String,
+    /// The scheme paid through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+}
+
+/// A fee line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeLine {
+    /// What the fee is for.
+    pub label: String,
+    /// How much, in the debit currency.
+    pub amount: Amount,
+}
+
+/// `POST /v1/quotes` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteBody {
+    /// Quote id.
+    pub quote_id: String,
+    /// `BASE/QUOTE`; direction not fixed.
+    pub pair: String,
+    /// One BASE buys `price` QUOTE.
+    pub price: String,
+    /// Total debited, home currency, fees included.
+    pub debit: Amount,
+    /// What the merchant receives.
+    pub credit: Amount,
+    /// Fee lines.
+    pub fees: Vec<FeeLine>,
+    /// Expiry, epoch ms.
+    pub expires_at_ms: i64,
+}
+
+impl QuoteBody {
+    /// The quote as a validated [`Quote`].
+    pub fn to_quote(&self) -> Result<Quote, MoneyError> {
+        let price = self.price.parse::<Decimal>().map_err(|_| {
+            MoneyError::new(MoneyErrorKind::InvalidRate, format!("quote price {:?} is not a decimal", self.price))
+        })?;
+        let rate = Rate::new(self.pair.parse()?, price)?;
+        let fees = self
+            .fees
+            .iter()
+            .map(|f| Ok(Fee { label: f.label.clone(), amount: f.amount.to_money()? }))
+            .collect::<Result<_, MoneyError>>()?;
+        Quote::new(
+            self.quote_id.clone(),
+            rate,
+            self.debit.to_money()?,
+            self.credit.to_money()?,
+            fees,
+            self.expires_at_ms,
+        )
+    }
+
+    /// The wire form of `quote`.
+    pub fn from_quote(quote: &Quote) -> QuoteBody {
+        QuoteBody {
+            quote_id: quote.id.clone(),
+            pair: quote.rate.pair.to_string(),
+            price: quote.rate.price.to_string(),
+            debit: Amount::from(&quote.debit),
+            credit: Amount::from(&quote.credit),
+            fees: quote
+                .fees
+                .iter()
+                .map(|f| FeeLine { label: f.label.clone(), amount: Amount::from(&f.amount) })
+                .collect(),
+            expires_at_ms: quote.expires_at_ms,
+        }
+    }
+}
+
+/// `POST /v1/payments` body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// Client-chosen id, 32 lowercase hex digits: the idempotency key.
+    pub payment_id: String,
+    /// The quote paid.
+    pub quote_id: String,
+    /// The scanned code.
+    pub payload: String,
+    /// Debit, as quoted.
+    pub debit: Amount,
+    /// Credit, as quoted.
+    pub credit: Amount,
+}
+
+/// Outcome of a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentOutcome {
+    /// Money moved.
+    Settled,
+    /// Definitely not paid.
+    Failed,
+}
+
+/// Why a payment failed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failure {
+    /// Stable code.
+    pub code: String,
+    /// For a human.
+    pub message: String,
+}
+
+/// `POST /v1/payments` and `GET /v1/payments/{id}` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    /// The id.
+    pub payment_id: String,
+    /// Settled or failed.
+    pub status: PaymentOutcome,
+    /// The quote paid.
+    pub quote_id: String,
+    /// Debited.
+    pub debit: Amount,
+    /// Credited.
+    pub credit: Amount,
+    /// When the backend first received it.
+    pub created_at_ms: i64,
+    /// When it settled.
+    #[serde(default)]
+    pub settled_at_ms: Option<i64>,
+    /// Why it failed.
+    #[serde(default)]
+    pub failure: Option<Failure>,
+}
+
+/// The error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDetail {
+    /// Stable code (see [`BackendCode`]).
+    pub code: String,
+    /// For a human.
+    pub message: String,
+}
+
+/// A sandbox fault rule (`POST /_sandbox/faults`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    /// Path prefix the rule applies to; every path when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The fault (see the spec).
+    pub fault: String,
+    /// How many matching requests; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+}
+
+/// The backend's error codes, from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BackendCode {
+    /// 400.
+    InvalidRequest,
+    /// 401: the request signature does not verify.
+    BadSignature,
+    /// 401: request time outside the replay window.
+    StaleRequest,
+    /// 401: signature seen before.
+    ReplayedRequest,
+    /// 401: device not registered.
+    UnknownDevice,
+    /// 422.
+    UnsupportedCode,
+    /// 422.
+    NoRate,
+    /// 404.
+    QuoteNotFound,
+    /// 410.
+    QuoteExpired,
+    /// 409: another payment already used the quote.
+    QuoteAlreadyUsed,
+    /// 422: amounts differ from the quote.
+    AmountMismatch,
+    /// 409: same payment id, different body.
+    IdempotencyConflict,
+    /// 404.
+    PaymentNotFound,
+    /// 503.
+    ServiceUnavailable,
+    /// 500.
+    Internal,
+}
+
+impl BackendCode {
+    /// Every code.
+    pub const ALL: [BackendCode; 15] = [
+        BackendCode::InvalidRequest,
+        BackendCode::BadSignature,
+        BackendCode::StaleRequest,
+        BackendCode::ReplayedRequest,
+        BackendCode::UnknownDevice,
+        BackendCode::UnsupportedCode,
+        BackendCode::NoRate,
+        BackendCode::QuoteNotFound,
+        BackendCode::QuoteExpired,
+        BackendCode::QuoteAlreadyUsed,
+        BackendCode::AmountMismatch,
+        BackendCode::IdempotencyConflict,
+        BackendCode::PaymentNotFound,
+        BackendCode::ServiceUnavailable,
+        BackendCode::Internal,
+    ];
+
+    /// The wire string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendCode::InvalidRequest => "invalid_request",
+            BackendCode::BadSignature => "bad_signature",
+            BackendCode::StaleRequest => "stale_request",
+            BackendCode::ReplayedRequest => "replayed_request",
+            BackendCode::UnknownDevice => "unknown_device",
+            BackendCode::UnsupportedCode => "unsupported_code",
+            BackendCode::NoRate => "no_rate",
+            BackendCode::QuoteNotFound => "quote_not_found",
+            BackendCode::QuoteExpired => "quote_expired",
+            BackendCode::QuoteAlreadyUsed => "quote_already_used",
+            BackendCode::AmountMismatch => "amount_mismatch",
+            BackendCode::IdempotencyConflict => "idempotency_conflict",
+            BackendCode::PaymentNotFound => "payment_not_found",
+            BackendCode::ServiceUnavailable => "service_unavailable",
+            BackendCode::Internal => "internal",
+        }
+    }
+
+    /// From the wire string.
+    pub fn parse(code: &str) -> Option<BackendCode> {
+        BackendCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The HTTP status the backend answers with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            BackendCode::InvalidRequest => 400,
+            BackendCode::BadSignature
+            | BackendCode::StaleRequest
+            | BackendCode::ReplayedRequest
+            | BackendCode::UnknownDevice => 401,
+            BackendCode::QuoteNotFound | BackendCode::PaymentNotFound => 404,
+            BackendCode::QuoteAlreadyUsed | BackendCode::IdempotencyConflict => 409,
+            BackendCode::QuoteExpired => 410,
+            BackendCode::UnsupportedCode | BackendCode::NoRate | BackendCode::AmountMismatch => 422,
+            BackendCode::Internal => 500,
+            BackendCode::ServiceUnavailable => 503,
+        }
+    }
+}
+
+/// Parses an ISO code into a currency, for request validation.
+pub fn currency(code: &str) -> Result<Currency, MoneyError> {
+    Currency::from_code(code).ok_or_else(|| {
+        MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
+    })
+}

@@ -1,0 +1,210 @@
+//! `switch/openapi.yaml` is the single source of truth: what the switch answers and what the client
+//! sends are validated against its schemas, every path it lists is served, and the error codes agree.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crossqr_core::api::wire::{Amount, BackendCode, DeviceRegistration, PaymentRequest, QuoteRequest, ResolveRequest};
+use crossqr_core::clock::system_now_ms;
+use crossqr_core::sign::{DeviceKey, Signer, device_id, message};
+use crossqr_switch::SwitchConfig;
+use crossqr_tests::sandbox::{khqr, switch};
+use crossqr_tests::synth::jpqr;
+use serde_json::{Value, json};
+
+fn spec() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../switch/openapi.yaml");
+    serde_norway::from_str(&std::fs::read_to_string(path).expect("openapi.yaml")).expect("YAML")
+}
+
+/// Validates `instance` against `#/components/schemas/<name>` of the spec.
+fn check(spec: &Value, name: &str, instance: &Value) {
+    let mut root = spec.clone();
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root["$ref"] = json!(format!("#/components/schemas/{name}"));
+    let validator = jsonschema::validator_for(&root).unwrap_or_else(|e| panic!("schema {name}: {e}"));
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{name} does not match the spec: {errors:?}\n{instance}");
+}
+
+/// True when `instance` matches `#/components/schemas/<name>`.
+fn matches(spec: &Value, name: &str, instance: &Value) -> bool {
+    let mut root = spec.clone();
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root["$ref"] = json!(format!("#/components/schemas/{name}"));
+    jsonschema::validator_for(&root).unwrap().is_valid(instance)
+}
+
+#[test]
+fn the_schemas_are_not_vacuous() {
+    let spec = spec();
+    assert!(matches(&spec, "Amount", &json!({"currency": "USD", "value": "8.09"})));
+    assert!(!matches(&spec, "Amount", &json!({"currency": "usd", "value": "8.09"})));
+    assert!(!matches(&spec, "Amount", &json!({"currency": "USD", "value": 8.09})), "never a float");
+    assert!(!matches(&spec, "Amount", &json!({"currency": "USD", "value": "8.09", "extra": 1})));
+    assert!(!matches(&spec, "Payment", &json!({"payment_id": "x", "status": "pending"})));
+    assert!(!matches(&spec, "Error", &json!({"error": {"code": "oops", "message": ""}})));
+}
+
+/// A signed raw request; returns status, headers and JSON body.
+async fn call(
+    base: &str,
+    key: &DeviceKey,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let id = device_id(&key.public_key_spki().unwrap());
+    let time = system_now_ms().to_string();
+    let signature = message::sign(key, method, path, &id, &time, body.as_bytes()).unwrap();
+    let response = reqwest::Client::new()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
+        .header(message::CLIENT_ID, &id)
+        .header(message::REQUEST_TIME, &time)
+        .header(message::SIGNATURE, signature)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.unwrap();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn signed_headers(headers: &reqwest::header::HeaderMap) {
+    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(get(message::RESPONSE_TIME).len(), 13);
+    assert!(get(message::SIGNATURE).starts_with("algorithm=ECDSA-P256-SHA256,keyVersion=1,signature="));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_switch_and_the_client_speak_the_spec() {
+    let spec = spec();
+    let sw = switch(SwitchConfig::default()).await;
+    let base = sw.base_url();
+    let key = Arc::new(DeviceKey::generate().unwrap());
+    let id = device_id(&key.public_key_spki().unwrap());
+    let mut served = BTreeSet::new();
+
+    // GET /v1/server-key (unsigned bootstrap).
+    let response = reqwest::get(format!("{base}/v1/server-key")).await.unwrap();
+    signed_headers(response.headers());
+    check(&spec, "ServerKey", &response.json().await.unwrap());
+    served.insert("/v1/server-key");
+
+    // Requests as the client builds them, then the answers.
+    let registration = DeviceRegistration {
+        device_id: id.clone(),
+        public_key: key.public_key().spki_base64(),
+        platform: Some("linux".into()),
+    };
+    check(&spec, "DeviceRegistration", &serde_json::to_value(&registration).unwrap());
+    let (status, headers, body) =
+        call(&base, &key, "POST", "/v1/devices", &serde_json::to_string(&registration).unwrap()).await;
+    assert_eq!(status, 200);
+    signed_headers(&headers);
+    check(&spec, "Device", &body);
+    served.insert("/v1/devices");
+
+    let resolve = ResolveRequest { payload: "https://qr.alipay.com/bax03190uxd47wbekffy6033".into() };
+    check(&spec, "ResolveRequest", &serde_json::to_value(&resolve).unwrap());
+    let (status, _, body) =
+        call(&base, &key, "POST", "/v1/codes/resolve", &serde_json::to_string(&resolve).unwrap()).await;
+    assert_eq!(status, 200);
+    check(&spec, "ResolvedCode", &body);
+    served.insert("/v1/codes/resolve");
+
+    let (status, _, body) = call(&base, &key, "GET", "/v1/rates", "").await;
+    assert_eq!(status, 200);
+    check(&spec, "RateTable", &body);
+    served.insert("/v1/rates");
+
+    for (payload, home) in [(jpqr(3, "コンビニ", Some(1200)), "USD"), (khqr(32_900), "JPY"), (khqr(4_000), "KHR")] {
+        let code = crossqr_core::parse(&payload).unwrap();
+        let quote_request = QuoteRequest {
+            credit: Amount::from(&code.amount.unwrap()),
+            home_currency: home.into(),
+            scheme: Some(code.scheme.as_str().into()),
+        };
+        check(&spec, "QuoteRequest", &serde_json::to_value(&quote_request).unwrap());
+        let (status, _, quote) =
+            call(&base, &key, "POST", "/v1/quotes", &serde_json::to_string(&quote_request).unwrap()).await;
+        assert_eq!(status, 200, "{quote}");
+        check(&spec, "Quote", &quote);
+        let payment = PaymentRequest {
+            payment_id: format!("{:032x}", system_now_ms() as u128 * 1000 + home.len() as u128),
+            quote_id: quote["quote_id"].as_str().unwrap().into(),
+            payload: payload.clone(),
+            debit: serde_json::from_value(quote["debit"].clone()).unwrap(),
+            credit: serde_json::from_value(quote["credit"].clone()).unwrap(),
+        };
+        check(&spec, "PaymentRequest", &serde_json::to_value(&payment).unwrap());
+        let (status, _, paid) =
+            call(&base, &key, "POST", "/v1/payments", &serde_json::to_string(&payment).unwrap()).await;
+        assert_eq!(status, 200, "{paid}");
+        check(&spec, "Payment", &paid);
+        let (status, _, fetched) = call(&base, &key, "GET", &format!("/v1/payments/{}", payment.payment_id), "").await;
+        assert_eq!((status, &fetched), (200, &paid));
+    }
+    served.insert("/v1/quotes");
+    served.insert("/v1/payments");
+    served.insert("/v1/payments/{payment_id}");
+
+    // Errors, signed, in the spec's shape.
+    for (method, path, body) in [
+        ("GET", format!("/v1/payments/{}", "0".repeat(32)), String::new()),
+        ("POST", "/v1/quotes".to_owned(), "{}".to_owned()),
+        ("POST", "/v1/codes/resolve".to_owned(), "{\"payload\":\"hello\"}".to_owned()),
+    ] {
+        let (status, headers, body) = call(&base, &key, method, &path, &body).await;
+        assert!(status >= 400);
+        signed_headers(&headers);
+        check(&spec, "Error", &body);
+    }
+    let faults = reqwest::Client::new()
+        .post(format!("{base}/_sandbox/faults"))
+        .json(&json!([{"fault": "http_503", "times": 1}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(faults.status().as_u16(), 204);
+    let (status, _, body) = call(&base, &key, "GET", "/v1/rates", "").await;
+    assert_eq!(status, 503);
+    check(&spec, "Error", &body);
+    served.insert("/_sandbox/faults");
+
+    // Every path of the spec was served, and nothing else.
+    let listed: BTreeSet<&str> = spec["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(listed, served);
+    sw.stop().await;
+}
+
+#[test]
+fn error_codes_and_statuses_agree_with_the_spec() {
+    let spec = spec();
+    let listed: BTreeSet<String> = spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+        ["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let ours: BTreeSet<String> = BackendCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+    assert_eq!(listed, ours);
+    // Each status the client can meet is declared for the paths that produce it.
+    let declared = |path: &str, method: &str, status: u16| {
+        spec["paths"][path][method]["responses"].get(status.to_string()).is_some()
+    };
+    for code in [
+        BackendCode::AmountMismatch,
+        BackendCode::QuoteExpired,
+        BackendCode::IdempotencyConflict,
+        BackendCode::ServiceUnavailable,
+    ] {
+        assert!(declared("/v1/payments", "post", code.http_status()), "{code:?}");
+    }
+    assert!(declared("/v1/payments/{payment_id}", "get", BackendCode::PaymentNotFound.http_status()));
+}
