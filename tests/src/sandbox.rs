@@ -42,7 +42,7 @@ impl Drop for TempDir {
 /// Starts a switch on a free loopback port with `config` (its `addr` is kept if it names a port).
 pub async fn switch(config: SwitchConfig) -> RunningSwitch {
     // Raw reqwest calls in tests need rustls's provider as much as the core's client does.
-    crossqr_core::api::install_crypto_provider();
+    crossqr_core::api::tls::install_crypto_provider();
     crossqr_switch::start(config).await.expect("switch starts")
 }
 

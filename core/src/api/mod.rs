@@ -4,10 +4,11 @@
 //!
 //! reqwest over rustls with the ring provider; no OpenSSL.
 
+pub mod tls;
 pub mod wire;
 
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -127,15 +128,6 @@ impl ErrorCode for ApiError {
     }
 }
 
-/// Installs ring as rustls's crypto provider, once per process.
-pub fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // Another part of the host app may have installed one already; either is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
 /// A signed, verifying, retrying client of the wallet backend.
 pub struct ApiClient {
     http: reqwest::Client,
@@ -157,7 +149,7 @@ impl fmt::Debug for ApiClient {
 impl ApiClient {
     /// A client signing as `signer`, reading time from `clock`.
     pub fn new(config: ApiConfig, signer: Arc<dyn Signer>, clock: Arc<dyn Clock>) -> Result<ApiClient, ApiError> {
-        install_crypto_provider();
+        tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(config.attempt_timeout)
             .connect_timeout(config.connect_timeout)
@@ -371,7 +363,7 @@ fn describe(e: &reqwest::Error) -> String {
 /// Sandbox bootstrap: the switch's key as it presents it, checked only for self-consistency (the
 /// response must be signed by the key it carries). Production wallets ship the key pinned instead.
 pub async fn fetch_server_key(base_url: &str) -> Result<PublicKey, ApiError> {
-    install_crypto_provider();
+    tls::install_crypto_provider();
     let path = "/v1/server-key";
     let response = reqwest::get(format!("{}{path}", base_url.trim_end_matches('/')))
         .await
