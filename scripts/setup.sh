@@ -7,12 +7,28 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 command -v cargo >/dev/null || { say "cargo is required (Rust 1.95)"; exit 1; }
-command -v node >/dev/null || { say "node is required (for the official Bakong SDK cross-check)"; exit 1; }
+command -v node >/dev/null || { say "node is required (the official Bakong SDK, the Kotlin compiler)"; exit 1; }
+command -v java >/dev/null || { say "java is required (Java 17, for the Kotlin binding tests)"; exit 1; }
+
+# JNA, which the generated Kotlin bindings load the library through.
+if [ ! -f /usr/share/java/jna.jar ]; then
+  say "installing libjna-java (apt)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjna-java >/dev/null \
+    || { $sudo apt-get update -qq >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjna-java >/dev/null; }
+fi
+
+# npm packages pinned by a lock file: installed when missing or when the lock changed.
+npm_ci() {
+  local dir=$1 what=$2 stamp=$1/node_modules/.crossqr-lock
+  if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    say "installing $what (npm ci in $dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
 
 # The official Bakong KHQR SDK, used by tests to verify generated codes and as a benchmark baseline.
-stamp=tests/node/node_modules/.crossqr-lock
-if ! cmp -s tests/node/package-lock.json "$stamp" 2>/dev/null; then
-  say "installing the bakong-khqr SDK (npm ci in tests/node)"
-  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  cp tests/node/package-lock.json "$stamp"
-fi
+npm_ci tests/node "the bakong-khqr SDK"
+# The Kotlin compiler with kotlin-stdlib and kotlinx-coroutines, for the host-side binding tests.
+npm_ci tests/kotlin "the Kotlin compiler"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the library as it ships (profile release-smaller), generates the Kotlin and Swift bindings from
+# it with the crate's own uniffi-bindgen, and leaves in target/bindings:
+#   lib/libcrossqr.so      the stripped host library (what the Kotlin tests load)
+#   kotlin/app/crossqr/    crossqr.kt
+#   swift/                 CrossQR.swift, crossqrFFI.h, crossqrFFI.modulemap
+# Fails when the stripped library is over the 3.5 MiB budget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+budget=$((7 * 512 * 1024)) # 3.5 MiB
+out=target/bindings
+lib=target/release-smaller/libcrossqr.so
+
+cargo build --locked -q -p crossqr-ffi --lib --profile release-smaller
+cargo build --locked -q -p crossqr-ffi --features cli --bin uniffi-bindgen
+
+# Generate from the unstripped library: the UniFFI metadata lives in its symbols.
+rm -rf "$out" && mkdir -p "$out/lib"
+for language in kotlin swift; do
+  target/debug/uniffi-bindgen generate --no-format --library "$lib" --language "$language" --out-dir "$out/$language" >/dev/null
+done
+
+# Both languages must carry the whole API (a generator that silently skips an item is caught here).
+for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'interface Signer' 'class PaymentSession'; do
+  grep -qF "$symbol" "$out/kotlin/app/crossqr/crossqr.kt" || { echo "bindings: Kotlin lacks $symbol" >&2; exit 1; }
+done
+for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'class PaymentSession'; do
+  grep -qF "$symbol" "$out/swift/CrossQR.swift" || { echo "bindings: Swift lacks $symbol" >&2; exit 1; }
+done
+
+cp "$lib" "$out/lib/" && strip "$out/lib/libcrossqr.so"
+size=$(stat -c %s "$out/lib/libcrossqr.so")
+printf 'bindings: libcrossqr.so %d bytes (%s MiB, budget 3.5 MiB), gzip -9 %d bytes\n' "$size" \
+  "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')" "$(gzip -9c "$out/lib/libcrossqr.so" | wc -c)"
+[ "$size" -le "$budget" ] || { echo "bindings: libcrossqr.so is over the size budget" >&2; exit 1; }

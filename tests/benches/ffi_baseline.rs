@@ -1,0 +1,48 @@
+//! The Rust side of the FFI benchmark (`scripts/bench-ffi.sh`): the calls the Kotlin `Bench.kt` makes
+//! through the bindings, made directly on the core with the same inputs and the same method (warm-up,
+//! then the median of 15 batches), so the difference is the cost of crossing the FFI.
+//! Build it with `--profile release-smaller`, the profile of the shipped library.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crossqr_core::clock::system_now_ms;
+use crossqr_core::scan::image_file::LumaImage;
+use crossqr_core::scan::{Frame, PixelFormat, Rotation, ScanOptions, scan};
+
+/// Median time per call in ns over 15 batches of `calls`, after a one-second warm-up.
+fn median_ns(calls: u32, mut body: impl FnMut()) -> f64 {
+    let warm = Instant::now();
+    while warm.elapsed() < Duration::from_secs(1) {
+        body();
+    }
+    let mut batches: Vec<f64> = (0..15)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..calls {
+                body();
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(calls)
+        })
+        .collect();
+    batches.sort_by(f64::total_cmp);
+    batches[batches.len() / 2]
+}
+
+fn main() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/jpqr-osaka-1280x720.png");
+    let image = LumaImage::open(&path).expect("tests/assets/jpqr-osaka-1280x720.png");
+    let frame = || Frame::new(&image.luma, 1280, 720, 1280, PixelFormat::Luma8, Rotation::R0).expect("frame");
+    let payload = scan(&frame(), ScanOptions::CAMERA).codes.pop().expect("the frame holds a code").text;
+    let now = system_now_ms();
+
+    let parse = median_ns(2000, || {
+        black_box(crossqr_core::parse_at(black_box(&payload), now).expect("JPQR parses").summary());
+    });
+    let scan_720p = median_ns(20, || {
+        black_box(scan(&frame(), ScanOptions::CAMERA));
+    });
+    println!("rust parse {parse:.0}");
+    println!("rust scan_1280x720 {scan_720p:.0}");
+}

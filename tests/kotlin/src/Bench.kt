@@ -1,0 +1,33 @@
+// The Kotlin side of the FFI benchmark (`scripts/bench-ffi.sh`): one `parseCode` and one 1280×720
+// `scanFrame` through the bindings, timed like `tests/benches/ffi_baseline.rs` times the same core calls
+// (one-second warm-up, median of 15 batches), so the difference is the cost of the FFI.
+package crossqr.tests
+
+import app.crossqr.FrameFormat
+import app.crossqr.parseCode
+import app.crossqr.scanFrame
+
+private fun medianNs(calls: Int, body: () -> Unit): Double {
+    val warm = System.nanoTime()
+    while (System.nanoTime() - warm < 1_000_000_000L) body()
+    val batches = List(15) {
+        val start = System.nanoTime()
+        repeat(calls) { body() }
+        (System.nanoTime() - start).toDouble() / calls
+    }.sorted()
+    return batches[batches.size / 2]
+}
+
+fun main() {
+    val frame = Luma.read(repoFile("tests/assets/jpqr-osaka-1280x720.png"))
+    check(frame.width == 1280 && frame.height == 720) { "frame is ${frame.width}×${frame.height}" }
+    val scanOnce = { scanFrame(frame.pixels, 1280u, 720u, 1280u, FrameFormat.LUMA8, 0u, null) }
+    val payload = scanOnce().codes.single().text
+    val now = System.currentTimeMillis()
+    var sink = 0
+    val parse = medianNs(2000) { sink += parseCode(payload, now).accounts.size }
+    val scan = medianNs(20) { sink += scanOnce().codes.size }
+    println("kotlin parse %.0f".format(parse))
+    println("kotlin scan_1280x720 %.0f".format(scan))
+    check(sink > 0) { "results unused" }
+}
