@@ -1,0 +1,37 @@
+// The crossqr AAR: the generated Kotlin bindings, libcrossqr.so per ABI, and JNA.
+// `../build-android.sh` (cargo-ndk) fills build/generated/uniffi and build/jniLibs; it runs before
+// every build when an NDK is present.
+plugins {
+    id("com.android.library")
+    id("org.jetbrains.kotlin.android")
+}
+
+android {
+    namespace = "app.crossqr"
+    compileSdk = 35
+    defaultConfig {
+        // Packed relocations (--pack-dyn-relocs=android) need API 23; CameraX needs 21.
+        minSdk = 24
+        consumerProguardFiles("consumer-rules.pro")
+    }
+    sourceSets["main"].java.srcDir(layout.buildDirectory.dir("generated/uniffi"))
+    sourceSets["main"].jniLibs.srcDir(layout.buildDirectory.dir("jniLibs"))
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+    kotlinOptions { jvmTarget = "17" }
+}
+
+val cargoNdk by tasks.registering(Exec::class) {
+    description = "Cross-builds libcrossqr.so for every ABI and generates the Kotlin bindings."
+    workingDir = rootDir
+    commandLine("./build-android.sh")
+}
+tasks.named("preBuild") { dependsOn(cargoNdk) }
+
+dependencies {
+    // JNA as an AAR: it carries libjnidispatch.so for every Android ABI.
+    api("net.java.dev.jna:jna:5.13.0@aar")
+    api("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
+}
