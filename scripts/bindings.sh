@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Builds the library as it ships (profile release-smaller), generates the Kotlin and Swift bindings from
 # it with the crate's own uniffi-bindgen, and leaves in target/bindings:
-#   lib/libcrossqr.so      the stripped host library (what the Kotlin tests load)
+#   lib/libcrossqr.so      the stripped host library (what the Kotlin tests load; .dylib on macOS)
 #   kotlin/app/crossqr/    crossqr.kt
 #   swift/                 CrossQR.swift, crossqrFFI.h, crossqrFFI.modulemap
-# Fails when the stripped library is over the 3.5 MiB budget.
+# Fails when the stripped Linux library is over the 3.5 MiB budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 budget=$((7 * 512 * 1024)) # 3.5 MiB
 out=target/bindings
-lib=target/release-smaller/libcrossqr.so
+ext=so strip=(strip)
+[ "$(uname -s)" = Darwin ] && ext=dylib strip=(strip -x) # a dylib keeps its exported symbols
+lib=target/release-smaller/libcrossqr.$ext
+shipped=$out/lib/libcrossqr.$ext
 
 cargo build --locked -q -p crossqr-ffi --lib --profile release-smaller
 cargo build --locked -q -p crossqr-ffi --features cli --bin uniffi-bindgen
@@ -29,8 +32,8 @@ for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'class Payme
   grep -qF "$symbol" "$out/swift/CrossQR.swift" || { echo "bindings: Swift lacks $symbol" >&2; exit 1; }
 done
 
-cp "$lib" "$out/lib/" && strip "$out/lib/libcrossqr.so"
-size=$(stat -c %s "$out/lib/libcrossqr.so")
-printf 'bindings: libcrossqr.so %d bytes (%s MiB, budget 3.5 MiB), gzip -9 %d bytes\n' "$size" \
-  "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')" "$(gzip -9c "$out/lib/libcrossqr.so" | wc -c)"
-[ "$size" -le "$budget" ] || { echo "bindings: libcrossqr.so is over the size budget" >&2; exit 1; }
+cp "$lib" "$shipped" && "${strip[@]}" "$shipped"
+size=$(wc -c < "$shipped" | tr -d ' ')
+printf 'bindings: %s %d bytes (%s MiB, budget 3.5 MiB), gzip -9 %d bytes\n' "${shipped##*/}" "$size" \
+  "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')" "$(gzip -9c "$shipped" | wc -c | tr -d ' ')"
+[ "$ext" = dylib ] || [ "$size" -le "$budget" ] || { echo "bindings: ${shipped##*/} is over the size budget" >&2; exit 1; }
