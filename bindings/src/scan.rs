@@ -16,13 +16,18 @@ impl Pixels {
         &self.0[4..]
     }
 
-    fn checked(buffer: Vec<u8>) -> uniffi::Result<Pixels> {
-        let header: [u8; 4] = buffer
+    /// The byte count the 4-byte header at the start of `buf` declares, header included.
+    fn framed_len(buf: &[u8]) -> uniffi::Result<usize> {
+        let header: [u8; 4] = buf
             .get(..4)
             .and_then(|h| h.try_into().ok())
             .ok_or_else(|| uniffi::deps::anyhow::anyhow!("pixel buffer without a length"))?;
-        let len = usize::try_from(i32::from_be_bytes(header))?;
-        uniffi::deps::anyhow::ensure!(buffer.len() == 4 + len, "pixel buffer of {} bytes says {len}", buffer.len() - 4);
+        Ok(4 + usize::try_from(i32::from_be_bytes(header))?)
+    }
+
+    fn checked(buffer: Vec<u8>) -> uniffi::Result<Pixels> {
+        let len = Pixels::framed_len(&buffer)?;
+        uniffi::deps::anyhow::ensure!(buffer.len() == len, "pixel buffer of {} bytes says {}", buffer.len(), len);
         Ok(Pixels(buffer))
     }
 }
@@ -36,15 +41,11 @@ unsafe impl uniffi::Lift<crate::UniFfiTag> for Pixels {
     }
 
     fn try_read(buf: &mut &[u8]) -> uniffi::Result<Pixels> {
-        let header: [u8; 4] = buf
-            .get(..4)
-            .and_then(|h| h.try_into().ok())
-            .ok_or_else(|| uniffi::deps::anyhow::anyhow!("pixel buffer without a length"))?;
-        let end = 4 + usize::try_from(i32::from_be_bytes(header))?;
+        let end = Pixels::framed_len(buf)?;
         let bytes =
             buf.get(..end).ok_or_else(|| uniffi::deps::anyhow::anyhow!("pixel buffer shorter than its length"))?;
         *buf = &buf[end..];
-        Pixels::checked(bytes.to_vec())
+        Ok(Pixels(bytes.to_vec()))
     }
 }
 

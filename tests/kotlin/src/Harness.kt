@@ -79,9 +79,9 @@ class Json(private val s: String) {
             ws(); val key = string(); ws(); expect(':')
             map[key] = value(); ws()
             more = s[i] == ','
-            i++
+            if (more) i++
         }
-        if (map.isEmpty()) expect('}')
+        expect('}')
         return map
     }
 
@@ -93,9 +93,9 @@ class Json(private val s: String) {
         while (more) {
             list += value(); ws()
             more = s[i] == ','
-            i++
+            if (more) i++
         }
-        if (list.isEmpty()) expect(']')
+        expect(']')
         return list
     }
 
