@@ -12,9 +12,9 @@ use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError, SignErrorKind};
 
 use crate::{CodeInfo, CrossqrError, PaymentSummaryInfo};
 
+/// The currency with ISO 4217 code `code`, in any case.
 pub(crate) fn currency(code: &str) -> Result<Currency, CrossqrError> {
-    Currency::from_code(&code.to_ascii_uppercase())
-        .ok_or_else(|| CrossqrError::new("unknown_currency", format!("{code:?} is not an ISO 4217 currency")))
+    Ok(code.to_ascii_uppercase().parse::<Currency>()?)
 }
 
 /// A P-256 key held by the host (Android Keystore, Secure Enclave) that signs for the wallet.

@@ -93,8 +93,7 @@ fn table(args: &HomeArgs, now_ms: i64) -> Result<RateTable, CliError> {
 /// The `home` object, or `None` when `--home` was not given.
 pub fn home(args: &HomeArgs, code: &PaymentCode, now_ms: i64) -> Result<Option<Home>, CliError> {
     let Some(home) = &args.home else { return Ok(None) };
-    let currency = Currency::from_code(&home.to_ascii_uppercase())
-        .ok_or_else(|| CliError::new("unknown_currency", format!("{home:?} is not an ISO 4217 currency")))?;
+    let currency: Currency = home.to_ascii_uppercase().parse().map_err(money_error)?;
     let locale: DisplayLocale = args.locale.parse().map_err(money_error)?;
     let table = table(args, now_ms)?;
     let Some(credit) = code.amount else {

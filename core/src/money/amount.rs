@@ -157,10 +157,7 @@ impl Money {
 
     /// Parses an amount given as an ISO alpha-3 code and a plain decimal, e.g. `("USD", "8.09")`.
     pub fn parse_code(code: &str, text: &str) -> Result<Money, MoneyError> {
-        let currency = Currency::from_code(code).ok_or_else(|| {
-            MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
-        })?;
-        Money::parse(text, currency)
+        Money::parse(text, code.parse()?)
     }
 
     /// `self + other`, refusing another currency and overflow.

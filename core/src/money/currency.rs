@@ -1,6 +1,9 @@
 //! ISO 4217 currencies, from the `iso_currency` crate (generated from the ISO list, maintained).
 
 use std::fmt;
+use std::str::FromStr;
+
+use super::amount::{MoneyError, MoneyErrorKind};
 
 /// An ISO 4217 currency: alpha-3 code, numeric code, minor unit.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,6 +92,17 @@ impl fmt::Display for Currency {
 impl serde::Serialize for Currency {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = MoneyError;
+
+    /// The currency with ISO 4217 alphabetic `code` (exact case); `unknown_currency` otherwise.
+    fn from_str(code: &str) -> Result<Currency, MoneyError> {
+        Currency::from_code(code).ok_or_else(|| {
+            MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
+        })
     }
 }
 

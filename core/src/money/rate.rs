@@ -25,11 +25,7 @@ impl FromStr for CurrencyPair {
         let invalid =
             || MoneyError::new(MoneyErrorKind::InvalidRate, format!("{s:?} is not a currency pair like USD/JPY"));
         let (base, quote) = s.split_once('/').ok_or_else(invalid)?;
-        let unknown =
-            |c: &str| MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{c:?} is not an ISO 4217 currency"));
-        let base = Currency::from_code(base.trim()).ok_or_else(|| unknown(base))?;
-        let quote = Currency::from_code(quote.trim()).ok_or_else(|| unknown(quote))?;
-        Ok(CurrencyPair { base, quote })
+        Ok(CurrencyPair { base: base.trim().parse()?, quote: quote.trim().parse()? })
     }
 }
 
