@@ -51,7 +51,7 @@ fn generate_cafe(extra: &[&str]) -> Value {
 
 #[test]
 fn every_vector_through_the_cli() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/parse.jsonl");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/vectors/parse.jsonl");
     let text = std::fs::read_to_string(path).unwrap();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Value = serde_json::from_str(line).unwrap();

@@ -1,15 +1,15 @@
-//! Every case in `../shared/vectors/parse.jsonl`, through the library.
+//! Every case in `tests/fixtures/vectors/parse.jsonl`, through the library.
 
 use serde_json::Value;
 
-/// Path of the shared vectors, beside the repository.
+/// Path of the parse vectors in the repository.
 pub fn vectors_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/parse.jsonl")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/vectors/parse.jsonl")
 }
 
 #[test]
 fn every_vector_parses_as_expected() {
-    let text = std::fs::read_to_string(vectors_path()).expect("../shared/vectors/parse.jsonl beside the repository");
+    let text = std::fs::read_to_string(vectors_path()).expect("tests/fixtures/vectors/parse.jsonl");
     let mut count = 0;
     for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let case: Value = serde_json::from_str(line).unwrap();

@@ -31,8 +31,8 @@ fn median_ns(calls: u32, mut body: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/jpqr-osaka-1280x720.png");
-    let image = LumaImage::open(&path).expect("tests/assets/jpqr-osaka-1280x720.png");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/assets/jpqr-osaka-1280x720.png");
+    let image = LumaImage::open(&path).expect("tests/fixtures/assets/jpqr-osaka-1280x720.png");
     let frame = || Frame::new(&image.luma, 1280, 720, 1280, PixelFormat::Luma8, Rotation::R0).expect("frame");
     let payload = scan(&frame(), ScanOptions::CAMERA).codes.pop().expect("the frame holds a code").text;
     let now = system_now_ms();

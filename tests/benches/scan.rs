@@ -1,6 +1,6 @@
 //! Scanner benchmark: crossqr beside ZXing-C++ on the same pixels, in the same run.
 //!
-//! Frames: the real photos of `../shared/scan-corpus` (ZXing blackbox sets 1, 3, 5, the crash photo,
+//! Frames: the real photos of `tests/fixtures/scan-corpus` (ZXing blackbox sets 1, 3, 5, the crash photo,
 //! the code-free photos) and synthetic camera frames of KHQR/JPQR codes at 1280×720 and 1920×1080
 //! (see `crossqr_tests::synth`). Scores: decoded exactly, misreads, false positives; latency median,
 //! p95 and max per frame. `CROSSQR_BENCH_FRAMES` sets synthetic frames per scenario (default 12).
@@ -147,7 +147,7 @@ fn main() {
         return; // `cargo test --benches` runs nothing here
     }
     let per_scenario = std::env::var("CROSSQR_BENCH_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scan-corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scan-corpus");
     let mut cases = corpus(&root);
     cases.extend(synthetic(per_scenario));
     let dir = std::env::temp_dir().join(format!("crossqr-scan-bench-{}", std::process::id()));

@@ -22,7 +22,7 @@ fn main() {
     let stickers = [
         ("cli/assets/jpqr-osaka.png", jpqr.clone(), 11, (960, 540)),
         ("cli/assets/khqr-phnom-penh.png", generate(&khqr, system_now_ms()).expect("KHQR").payload, 23, (960, 540)),
-        ("tests/assets/jpqr-osaka-1280x720.png", jpqr, 11, (1280, 720)),
+        ("tests/fixtures/assets/jpqr-osaka-1280x720.png", jpqr, 11, (1280, 720)),
     ];
     for (name, payload, seed, (width, height)) in stickers {
         let c = Conditions {

@@ -12,7 +12,7 @@ use crossqr_tests::synth::{Conditions, Scenario, frame, jpqr, scenario_frames};
 const THOROUGH: ScanOptions = ScanOptions { budget: Duration::from_secs(30), second_opinion: true };
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scan-corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scan-corpus")
 }
 
 fn pngs(dir: &Path) -> Vec<PathBuf> {

@@ -19,7 +19,7 @@ private fun medianNs(calls: Int, body: () -> Unit): Double {
 }
 
 fun main() {
-    val frame = Luma.read(repoFile("tests/assets/jpqr-osaka-1280x720.png"))
+    val frame = Luma.read(repoFile("tests/fixtures/assets/jpqr-osaka-1280x720.png"))
     check(frame.width == 1280 && frame.height == 720) { "frame is ${frame.width}×${frame.height}" }
     val scanOnce = { scanFrame(frame.pixels, 1280u, 720u, 1280u, FrameFormat.LUMA8, 0u, null) }
     val payload = scanOnce().codes.single().text

@@ -30,8 +30,8 @@ private fun md5(text: String): String =
     MessageDigest.getInstance("MD5").digest(text.toByteArray()).joinToString("") { "%02x".format(it) }
 
 fun codeTests() {
-    test("parse: every vector in ../shared/vectors/parse.jsonl") {
-        val lines = repoFile("../shared/vectors/parse.jsonl").readLines().filter { it.isNotBlank() }
+    test("parse: every vector in tests/fixtures/vectors/parse.jsonl") {
+        val lines = repoFile("tests/fixtures/vectors/parse.jsonl").readLines().filter { it.isNotBlank() }
         check(lines.size >= 13) { "only ${lines.size} vectors" }
         for ((n, line) in lines.withIndex()) {
             @Suppress("UNCHECKED_CAST")

@@ -58,7 +58,7 @@ private fun rgba(img: BufferedImage, padding: Int): ByteArray {
 
 fun scanTests() {
     test("scan: ZXing's real photos (set 1) as padded RGBA") {
-        val dir = repoFile("../shared/scan-corpus/zxing-qrcode-1")
+        val dir = repoFile("tests/fixtures/scan-corpus/zxing-qrcode-1")
         val photos = dir.listFiles { f -> f.name.endsWith(".png") }!!.sortedBy { it.name }
         check(photos.size >= 20) { "only ${photos.size} photos in $dir" }
         for (photo in photos) {
@@ -94,7 +94,7 @@ fun scanTests() {
     }
 
     test("scan: a photo without a code finds nothing") {
-        val frame = Luma.read(repoFile("../shared/scan-corpus/no-code/01.png"))
+        val frame = Luma.read(repoFile("tests/fixtures/scan-corpus/no-code/01.png"))
         assertEq(frame.scan().codes, emptyList(), "codes")
     }
 
