@@ -7,6 +7,19 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 command -v cargo >/dev/null || { say "cargo is required (Rust 1.95)"; exit 1; }
+
+# rust-toolchain.toml pins 1.95.0. Where rustup has that release only under the name `stable` (and no
+# network to fetch it again), give it the pinned name too, as rustup's own directory layout does.
+pinned=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+if command -v rustup >/dev/null && ! rustup toolchain list | grep -q "^$pinned-"; then
+  host=$(rustc +stable -vV | sed -n 's/^host: //p')
+  if rustc +stable -V | grep -q "^rustc $pinned "; then
+    say "naming the installed stable toolchain $pinned"
+    ln -s "${RUSTUP_HOME:-$HOME/.rustup}/toolchains/stable-$host" "${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$pinned-$host"
+  else
+    say "Rust $pinned is required (rust-toolchain.toml); rustup has $(rustc +stable -V)"; exit 1
+  fi
+fi
 command -v node >/dev/null || { say "node is required (the official Bakong SDK, the Kotlin compiler)"; exit 1; }
 command -v java >/dev/null || { say "java is required (Java 17, for the Kotlin binding tests)"; exit 1; }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, Rust unit/integration/property tests, the official
-# SDK cross-check, then the shipped library (size budget), its Kotlin and Swift bindings, and the Kotlin
-# tests on the JVM. `.ci/run` calls exactly this.
+# Runs every check and test: formatting, lints, Rust unit/integration/property tests and doctests, the
+# official SDK cross-check, the API docs (warnings are errors), then the shipped library (size budget),
+# its Kotlin and Swift bindings, and the Kotlin tests on the JVM. `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 scripts/kotlin-tests.sh

@@ -6,6 +6,9 @@
 //! - long-lived things are objects ([`wallet::Wallet`], [`wallet::PaymentSession`]), data are records;
 //! - async methods run on tokio; a host key store signs through the foreign trait [`wallet::Signer`].
 
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 uniffi::setup_scaffolding!();
 
 mod code;

@@ -1,10 +1,45 @@
-//! crossqr-core: everything a wallet needs to pay a merchant-presented QR code across borders.
+//! crossqr-core: everything a wallet needs to pay a merchant-presented QR code across borders — read
+//! it from a camera frame, understand it exactly, show it in the payer's home currency, sign the
+//! payment and see it paid exactly once.
 //!
+//! ```
+//! use crossqr_core::money::{Currency, DisplayLocale, PaymentSummary, Pricing, Rate, RateTable};
+//!
+//! // A JPQR sticker in Osaka, scanned by a Cambodian wallet whose account is in US dollars.
+//! let payload = "00020101021226680019jp.or.paymentsjapan01130000000000001020400010306000001040600000152045812\
+//!                5303392540412005802JP5909Cafe Kobo6005Osaka610753000016304D571";
+//! let now_ms = 1_763_769_600_000;
+//! let code = crossqr_core::parse_at(payload, now_ms)?;
+//! assert_eq!(code.scheme.as_str(), "jpqr");
+//! let credit = code.amount.expect("a dynamic code carries its amount");
+//!
+//! // Cached rates give an estimate before the backend's firm quote.
+//! let rates = RateTable { rates: vec![Rate::parse("USD/JPY=150")?], as_of_ms: now_ms };
+//! let estimate = rates.indicative(credit, Currency::USD, now_ms)?;
+//! let name = code.merchant.name.as_deref();
+//! let summary = PaymentSummary::new(name, &credit, Pricing::Indicative(&estimate), DisplayLocale::En, false, now_ms)?;
+//! assert_eq!(summary.merchant_amount, "¥1,200");
+//! assert_eq!(summary.total, "$8.00");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Modules, in the order data flows through them:
+//! - [`scan`]: camera frames (luma, NV21, NV12, RGBA, BGRA, any rotation, borrowed pixels) to decoded
+//!   QR payloads with their corners, under a per-frame time budget.
 //! - [`emv`]: the EMVCo merchant-presented TLV codec and CRC, without scheme knowledge.
 //! - [`schemes`]: recognising KHQR, JPQR, Alipay+, Weixin Pay, the ASEAN schemes, UPI and others into a
-//!   typed [`schemes::PaymentCode`]; generating KHQR.
-//! - [`money`]: ISO 4217 currencies and exact decimal amounts.
-//! - [`error`]: stable machine-readable error codes.
+//!   typed [`PaymentCode`]; generating KHQR.
+//! - [`money`]: ISO 4217 currencies, exact decimal amounts, named rounding rules, rates and quotes,
+//!   CLDR display, the [`money::PaymentSummary`] a confirm screen shows.
+//! - [`sign`]: ECDSA P-256 device keys, the [`sign::Signer`] a host key store implements, request and
+//!   response signatures.
+//! - [`api`]: the signed, verifying, retrying client of the wallet backend (`switch/openapi.yaml`).
+//! - [`flow`]: the [`flow::Wallet`] and its [`flow::PaymentSession`]s, with the durable payment journal.
+//! - [`clock`]: time as an input.
+//! - [`error`]: stable machine-readable error codes and warnings.
+
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod api;
 pub mod clock;

@@ -6,6 +6,9 @@
 //! fees; payments are idempotent on the client's payment id. Faults can be injected per request
 //! (`X-Crossqr-Fault`) or by rule, to test that a wallet never pays twice and never loses a payment.
 
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod config;
 mod fx;
 mod middleware;

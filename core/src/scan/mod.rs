@@ -135,6 +135,22 @@ enum Detector {
 const RQRR_COST: f64 = 3.0;
 
 /// Scans `frame` with `options`.
+///
+/// ```
+/// use crossqr_core::scan::{Frame, ScanOptions, scan};
+///
+/// # #[cfg(feature = "image")] {
+/// # let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/assets/jpqr-osaka-1280x720.png");
+/// # let image = crossqr_core::scan::image_file::LumaImage::open(&path).unwrap();
+/// # let (y_plane, width, height) = (&image.luma[..], image.width, image.height);
+/// // The camera's luma plane, borrowed as it is: nothing is copied.
+/// let frame = Frame::luma(y_plane, width, height).expect("a valid frame");
+/// let report = scan(&frame, ScanOptions::CAMERA);
+/// assert_eq!(report.codes.len(), 1);
+/// let code = crossqr_core::parse_at(&report.codes[0].text, 1_763_769_600_000).expect("a JPQR code");
+/// assert_eq!(code.scheme.as_str(), "jpqr");
+/// # }
+/// ```
 pub fn scan(frame: &Frame<'_>, options: ScanOptions) -> ScanReport {
     let mut run = Run {
         started: Instant::now(),

@@ -39,6 +39,22 @@ pub fn parse(payload: &str) -> Result<PaymentCode, CodeError> {
 }
 
 /// Reads `payload`, judging expiry against `now_ms` (epoch milliseconds). Never panics.
+///
+/// ```
+/// use crossqr_core::ErrorCode;
+///
+/// let sticker = "00020101021129180014jonhsmith@nbcq5204599953031165802KH5910Jonh Smith6010Phnom Penh6304856B";
+/// let code = crossqr_core::parse_at(sticker, 1_763_769_600_000)?;
+/// assert_eq!(code.scheme.as_str(), "khqr");
+/// assert_eq!(code.merchant.name.as_deref(), Some("Jonh Smith"));
+/// assert_eq!(code.primary_account().map(|a| a.id.as_str()), Some("jonhsmith@nbcq"));
+/// assert!(code.amount.is_none(), "a static sticker: the payer enters the amount");
+///
+/// // One character changed: refused with a stable code, never a guess.
+/// let damaged = sticker.replace("Jonh", "John");
+/// assert_eq!(crossqr_core::parse_at(&damaged, 1_763_769_600_000).unwrap_err().code(), "crc_mismatch");
+/// # Ok::<(), crossqr_core::CodeError>(())
+/// ```
 pub fn parse_at(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError> {
     if payload.trim().is_empty() {
         return Err(CodeError::unsupported("empty text is not a payment code"));

@@ -104,6 +104,24 @@ const DEFAULT_CITY: &str = "Phnom Penh";
 const DEFAULT_MCC: &str = "5999";
 
 /// Generates a KHQR code; `now_ms` becomes the creation timestamp of a dynamic code.
+///
+/// ```
+/// use crossqr_core::money::{Currency, Decimal};
+/// use crossqr_core::schemes::khqr::{KhqrRequest, generate};
+///
+/// let now_ms = 1_763_769_600_000;
+/// let mut request = KhqrRequest::individual("jonhsmith@nbcq", "Jonh Smith");
+/// request.currency = Currency::USD;
+/// request.amount = Some(Decimal::new(110, 2)); // $1.10: a dynamic code, so it needs an expiry
+/// request.expires_at_ms = Some(now_ms + 10 * 60 * 1000);
+/// let khqr = generate(&request, now_ms)?;
+/// assert_eq!(khqr.md5.len(), 32);
+///
+/// let read = crossqr_core::parse_at(&khqr.payload, now_ms)?;
+/// assert_eq!(read.amount.map(|m| m.to_string()), Some("1.10 USD".to_owned()));
+/// assert_eq!(read.expires_at_ms, request.expires_at_ms);
+/// # Ok::<(), crossqr_core::CodeError>(())
+/// ```
 pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeError> {
     required(&req.account_id, "Bakong account id")?;
     check_len(&req.account_id, "Bakong account id", limits::ACCOUNT_ID)?;
