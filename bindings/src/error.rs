@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crossqr_core::ErrorCode;
+use crossqr_core::Coded;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
@@ -47,7 +47,7 @@ macro_rules! from_core {
     ($($t:ty),*) => {$(
         impl From<$t> for CrossqrError {
             fn from(e: $t) -> Self {
-                CrossqrError::new(e.code(), e.to_string())
+                CrossqrError::new(e.code().as_str(), e.to_string())
             }
         }
     )*};

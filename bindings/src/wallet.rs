@@ -4,11 +4,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crossqr_core::ErrorCode;
 use crossqr_core::api::ApiConfig;
 use crossqr_core::clock::SystemClock;
 use crossqr_core::flow::{self, JournalEntry, JournalState, PaymentResult, SessionState};
 use crossqr_core::money::{Currency, Decimal, DisplayLocale};
-use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError, SignErrorKind};
+use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError};
 
 use crate::{CodeInfo, CrossqrError, PaymentSummaryInfo};
 
@@ -32,13 +33,11 @@ struct HostSigner(Arc<dyn Signer>);
 
 impl sign::Signer for HostSigner {
     fn public_key_spki(&self) -> Result<Vec<u8>, SignError> {
-        self.0.public_key_spki().map_err(|e| SignError { kind: SignErrorKind::SigningFailed, message: e.to_string() })
+        self.0.public_key_spki().map_err(|e| SignError::new(ErrorCode::SigningFailed, e.to_string()))
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        self.0
-            .sign(message.to_vec())
-            .map_err(|e| SignError { kind: SignErrorKind::SigningFailed, message: e.to_string() })
+        self.0.sign(message.to_vec()).map_err(|e| SignError::new(ErrorCode::SigningFailed, e.to_string()))
     }
 }
 
@@ -94,6 +93,9 @@ pub struct WalletConfig {
     pub khmer_digits: bool,
     /// The payment journal (an SQLite file in the app's private storage).
     pub journal_path: String,
+    /// Allow plain `http://` to a loopback address (the sandbox switch); never anything else.
+    #[uniffi(default = false)]
+    pub allow_http_loopback: bool,
     /// Time allowed per attempt, milliseconds.
     #[uniffi(default = 10000)]
     pub attempt_timeout_ms: u32,
@@ -113,6 +115,8 @@ pub enum PaymentState {
     Quoted,
     /// Approved; journalled, not yet sent.
     Confirmed,
+    /// Never sent; being cancelled with the backend.
+    Cancelling,
     /// Sent; outcome not yet known.
     Submitted,
     /// Paid.
@@ -130,6 +134,7 @@ impl From<SessionState> for PaymentState {
             SessionState::AmountEntered => PaymentState::AmountEntered,
             SessionState::Quoted => PaymentState::Quoted,
             SessionState::Confirmed => PaymentState::Confirmed,
+            SessionState::Cancelling => PaymentState::Cancelling,
             SessionState::Submitted => PaymentState::Submitted,
             SessionState::Settled => PaymentState::Settled,
             SessionState::Failed => PaymentState::Failed,
@@ -149,12 +154,20 @@ pub struct PaymentOutcome {
     pub failure_code: Option<String>,
     /// Failure (or pending) reason.
     pub failure_reason: Option<String>,
+    /// True when the pending payment cannot progress without a human (the code says why).
+    pub needs_attention: bool,
 }
 
 impl From<PaymentResult> for PaymentOutcome {
     fn from(r: PaymentResult) -> Self {
-        let (code, reason) = r.failure.map_or((None, None), |(c, m)| (Some(c), Some(m)));
-        PaymentOutcome { payment_id: r.payment_id, state: r.state.into(), failure_code: code, failure_reason: reason }
+        let (code, reason) = r.note.map_or((None, None), |n| (Some(n.code), Some(n.message)));
+        PaymentOutcome {
+            payment_id: r.payment_id,
+            state: r.state.into(),
+            failure_code: code,
+            failure_reason: reason,
+            needs_attention: r.needs_attention,
+        }
     }
 }
 
@@ -187,24 +200,21 @@ impl TryFrom<JournalEntry> for PaymentRecord {
     fn try_from(e: JournalEntry) -> Result<Self, CrossqrError> {
         let state = match e.state {
             JournalState::Confirmed => PaymentState::Confirmed,
+            JournalState::Cancelling => PaymentState::Cancelling,
             JournalState::Submitted => PaymentState::Submitted,
             JournalState::Settled => PaymentState::Settled,
             JournalState::Failed => PaymentState::Failed,
         };
-        let value = |v: &str| {
-            v.parse::<Decimal>().map_err(|_| {
-                CrossqrError::new("journal_corrupt", format!("journal holds {v:?} where an amount belongs"))
-            })
-        };
+        let p = e.payment;
         Ok(PaymentRecord {
-            payment_id: e.payment_id,
+            payment_id: p.payment_id,
             state,
-            merchant: e.merchant,
-            debit_currency: e.request.debit.currency,
-            debit: value(&e.request.debit.value)?,
-            credit_currency: e.request.credit.currency,
-            credit: value(&e.request.credit.value)?,
-            failure_code: e.failure_code,
+            merchant: p.merchant,
+            debit_currency: p.debit.currency().code().to_owned(),
+            debit: p.debit.amount(),
+            credit_currency: p.credit.currency().code().to_owned(),
+            credit: p.credit.amount(),
+            failure_code: e.failure.map(|f| f.code),
             created_at_ms: e.created_at_ms,
         })
     }
@@ -223,6 +233,7 @@ impl Wallet {
         let api = ApiConfig {
             attempt_timeout: Duration::from_millis(u64::from(config.attempt_timeout_ms)),
             max_attempts: config.max_attempts,
+            allow_http_loopback: config.allow_http_loopback,
             ..ApiConfig::new(config.base_url, server_key)
         };
         let options = flow::WalletOptions {

@@ -4,6 +4,7 @@
 //! order code the switch resolves. Every step is printed as a wallet screen shows it; the last line is
 //! one JSON object with the final status.
 
+use crossqr_core::ErrorCode;
 use std::sync::Arc;
 
 use crossqr_core::api::ApiConfig;
@@ -42,7 +43,7 @@ pub struct Outcome {
     payments: Vec<Paid>,
 }
 
-fn fail(code: &str) -> impl Fn(String) -> CliError + '_ {
+fn fail(code: ErrorCode) -> impl Fn(String) -> CliError {
     move |m| CliError::new(code, m)
 }
 
@@ -59,15 +60,16 @@ pub fn run() -> Result<Outcome, CliError> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| fail("internal")(e.to_string()))?;
+        .map_err(|e| fail(ErrorCode::Internal)(e.to_string()))?;
     runtime.block_on(demo())
 }
 
 async fn demo() -> Result<Outcome, CliError> {
-    let switch =
-        crossqr_switch::start(SwitchConfig::default()).await.map_err(|e| fail("switch_failed")(e.to_string()))?;
+    let switch = crossqr_switch::start(SwitchConfig::default())
+        .await
+        .map_err(|e| fail(ErrorCode::SwitchFailed)(e.to_string()))?;
     let dir = std::env::temp_dir().join(format!("crossqr-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| fail("io_error")(e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| fail(ErrorCode::IoError)(e.to_string()))?;
     println!(
         "crossqr demo · reference switch on {} · pinned key {}…",
         switch.base_url(),
@@ -75,7 +77,8 @@ async fn demo() -> Result<Outcome, CliError> {
     );
 
     let open = |name: &str, home, locale| {
-        let api = ApiConfig::new(switch.base_url(), switch.public_key.clone());
+        let api =
+            ApiConfig { allow_http_loopback: true, ..ApiConfig::new(switch.base_url(), switch.public_key.clone()) };
         let key = Arc::new(DeviceKey::generate().map_err(|e| CliError::from_core(&e))?);
         let options = WalletOptions { home, locale, khmer_digits: false };
         Wallet::open(api, key, Arc::new(SystemClock), &dir.join(format!("{name}.db")), options)
@@ -124,7 +127,8 @@ fn camera(name: &str, png: &[u8]) -> Result<String, CliError> {
     let image = LumaImage::decode(png).map_err(|e| CliError::from_core(&e))?;
     let frame = Frame::luma(&image.luma, image.width, image.height).map_err(|e| CliError::from_core(&e))?;
     let report = scan(&frame, ScanOptions::CAMERA);
-    let code = report.codes.first().ok_or_else(|| CliError::new("no_code", format!("no QR code found in {name}")))?;
+    let code =
+        report.codes.first().ok_or_else(|| CliError::new(ErrorCode::NoCode, format!("no QR code found in {name}")))?;
     line(
         "camera",
         &format!("{name} ({}×{}) → a code in {:.1} ms", image.width, image.height, report.elapsed.as_secs_f64() * 1e3),

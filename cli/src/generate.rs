@@ -1,5 +1,6 @@
 //! `crossqr generate khqr …`: prints `{"payload","md5"}` and optionally renders a PNG.
 
+use crossqr_core::ErrorCode;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -95,7 +96,7 @@ pub fn run(kind: Kind) -> Result<Generated, CliError> {
         "KHR" => Currency::KHR,
         "USD" => Currency::USD,
         other => {
-            return Err(CliError::new("invalid_field", format!("currency must be KHR or USD, not {other}")));
+            return Err(CliError::new(ErrorCode::InvalidField, format!("currency must be KHR or USD, not {other}")));
         }
     };
     let amount = args
@@ -103,13 +104,13 @@ pub fn run(kind: Kind) -> Result<Generated, CliError> {
         .as_deref()
         .map(|a| {
             Decimal::from_str(a)
-                .map_err(|_| CliError::new("invalid_field", format!("amount {a:?} is not a decimal number")))
+                .map_err(|_| CliError::new(ErrorCode::InvalidField, format!("amount {a:?} is not a decimal number")))
         })
         .transpose()?;
     let account = match (args.merchant_id, args.bank) {
         (Some(merchant_id), Some(acquiring_bank)) => KhqrAccount::Merchant { merchant_id, acquiring_bank },
         (Some(_), None) => {
-            return Err(CliError::new("missing_field", "--merchant-id needs --bank (the acquiring bank)"));
+            return Err(CliError::new(ErrorCode::MissingField, "--merchant-id needs --bank (the acquiring bank)"));
         }
         (None, acquiring_bank) => KhqrAccount::Individual { account_information: args.account_info, acquiring_bank },
     };
@@ -142,7 +143,7 @@ pub fn run(kind: Kind) -> Result<Generated, CliError> {
 /// Renders `payload` as a QR code PNG, 8 pixels per module with a 4-module quiet zone.
 fn render_png(payload: &str, path: &std::path::Path) -> Result<(), CliError> {
     let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| CliError::new("invalid_field", format!("payload does not fit a QR code: {e}")))?;
+        .map_err(|e| CliError::new(ErrorCode::InvalidField, format!("payload does not fit a QR code: {e}")))?;
     let image = code.render::<image::Luma<u8>>().module_dimensions(8, 8).quiet_zone(true).build();
-    image.save(path).map_err(|e| CliError::new("io_error", format!("cannot write {}: {e}", path.display())))
+    image.save(path).map_err(|e| CliError::new(ErrorCode::IoError, format!("cannot write {}: {e}", path.display())))
 }

@@ -1,6 +1,7 @@
 //! `crossqr parse --home CUR (--rate PAIR=PRICE… | --rates FILE) [--locale L] [--khmer-digits]`:
 //! the home-currency lines a wallet would show for the code, from cached (indicative) rates.
 
+use crossqr_core::ErrorCode;
 use std::path::PathBuf;
 
 use crossqr_core::PaymentCode;
@@ -76,9 +77,10 @@ fn table(args: &HomeArgs, now_ms: i64) -> Result<RateTable, CliError> {
     let mut table = RateTable { rates: Vec::new(), as_of_ms: now_ms };
     if let Some(path) = &args.rate_file {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::new("invalid_argument", format!("cannot read {}: {e}", path.display())))?;
-        let file: RateFile = serde_json::from_str(&text)
-            .map_err(|e| CliError::new("invalid_argument", format!("{} is not a rate file: {e}", path.display())))?;
+            .map_err(|e| CliError::new(ErrorCode::InvalidArgument, format!("cannot read {}: {e}", path.display())))?;
+        let file: RateFile = serde_json::from_str(&text).map_err(|e| {
+            CliError::new(ErrorCode::InvalidArgument, format!("{} is not a rate file: {e}", path.display()))
+        })?;
         table.as_of_ms = file.as_of_ms;
         for (pair, price) in file.rates {
             table.rates.push(Rate::parse(&format!("{pair}={price}")).map_err(money_error)?);

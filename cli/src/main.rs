@@ -9,6 +9,7 @@ mod parse;
 mod scan;
 
 use clap::{Parser, Subcommand};
+use crossqr_core::ErrorCode;
 
 use output::CliError;
 
@@ -37,7 +38,7 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => output::fail(&CliError::new("invalid_argument", e.render().to_string().trim())),
+        Err(e) => output::fail(&CliError::new(ErrorCode::InvalidArgument, e.render().to_string().trim())),
     };
     match cli.command {
         Command::Parse(args) => output::finish(parse::run(args)),

@@ -1,22 +1,22 @@
 //! The CLI's output contract: one JSON object per result, errors as `{"error":{"code","message"}}`.
 
-use crossqr_core::ErrorCode;
+use crossqr_core::{Coded, ErrorCode};
 use serde::Serialize;
 
-/// An error the CLI reports: a stable code and a message.
+/// An error the CLI reports: a stable code from the core's registry and a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CliError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl CliError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_owned(), message: message.into() }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
     }
 
     /// From any core error with a stable code.
-    pub fn from_core<E: ErrorCode + std::fmt::Display>(e: &E) -> Self {
+    pub fn from_core<E: Coded>(e: &E) -> Self {
         Self::new(e.code(), e.to_string())
     }
 }
@@ -46,7 +46,7 @@ pub fn finish_status<T: Serialize>(result: Result<T, CliError>, ok: impl Fn(&T) 
 pub fn print<T: Serialize>(value: &T) {
     match serde_json::to_string(value) {
         Ok(line) => println!("{line}"),
-        Err(e) => fail(&CliError::new("internal", e.to_string())),
+        Err(e) => fail(&CliError::new(ErrorCode::Internal, e.to_string())),
     }
 }
 

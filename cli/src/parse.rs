@@ -1,5 +1,6 @@
 //! `crossqr parse [--now-ms MS] PAYLOAD|-`
 
+use crossqr_core::ErrorCode;
 use std::io::Read;
 
 use crossqr_core::schemes::CodeSummary;
@@ -44,7 +45,7 @@ pub fn read_payload(arg: &str) -> Result<String, CliError> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| CliError::new("invalid_argument", format!("standard input is not UTF-8 text: {e}")))?;
+        .map_err(|e| CliError::new(ErrorCode::InvalidArgument, format!("standard input is not UTF-8 text: {e}")))?;
     let trimmed = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
     Ok(trimmed.to_owned())
 }

@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     if failed > 0 {
         return Err(CliError::new(
-            "image_unreadable",
+            crossqr_core::ErrorCode::ImageUnreadable,
             format!("{failed} of {} files could not be read", args.images.len()),
         ));
     }

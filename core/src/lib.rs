@@ -35,7 +35,7 @@
 //!   response signatures.
 //! - [`api`]: the signed, verifying, retrying client of the wallet backend (`switch/openapi.yaml`).
 //! - [`flow`]: the [`flow::Wallet`] and its [`flow::PaymentSession`]s, with the durable payment journal.
-//! - [`clock`]: time as an input.
+//! - [`clock`], [`entropy`]: time and randomness as inputs.
 //! - [`error`]: stable machine-readable error codes and warnings.
 
 #![warn(missing_docs)]
@@ -44,6 +44,7 @@
 pub mod api;
 pub mod clock;
 pub mod emv;
+pub mod entropy;
 pub mod error;
 pub mod flow;
 pub mod money;
@@ -51,5 +52,5 @@ pub mod scan;
 pub mod schemes;
 pub mod sign;
 
-pub use error::{CodeError, CodeErrorKind, ErrorCode, Warning};
+pub use error::{CodeError, Coded, ErrorCode, ErrorKind, Warning};
 pub use schemes::{PaymentCode, Scheme, parse, parse_at};

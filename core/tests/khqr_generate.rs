@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use crossqr_core::money::{Currency, Decimal};
 use crossqr_core::schemes::khqr::{KhqrAccount, KhqrRequest, generate, md5_hex};
-use crossqr_core::{CodeErrorKind, parse_at};
+use crossqr_core::{ErrorCode, parse_at};
 
 const NOW: i64 = 1_763_769_600_000;
 
@@ -77,53 +77,53 @@ fn merchant_codes_carry_merchant_id_and_bank() {
 #[test]
 fn refuses_what_the_sdk_refuses() {
     let base = || KhqrRequest::individual("jonhsmith@nbcq", "Jonh Smith");
-    let cases: Vec<(KhqrRequest, CodeErrorKind)> = vec![
-        (KhqrRequest { account_id: String::new(), ..base() }, CodeErrorKind::MissingField),
-        (KhqrRequest { account_id: "jonhsmith".into(), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { account_id: format!("{}@nbcq", "j".repeat(28)), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { merchant_name: String::new(), ..base() }, CodeErrorKind::MissingField),
-        (KhqrRequest { merchant_name: "x".repeat(26), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { merchant_city: Some("x".repeat(16)), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { currency: Currency::JPY, ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { amount: Some(Decimal::from(5)), ..base() }, CodeErrorKind::MissingField),
-        (KhqrRequest { expires_at_ms: Some(NOW + 1), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { expires_at_ms: Some(NOW - 1), ..dynamic(Currency::KHR, "100") }, CodeErrorKind::InvalidField),
-        (KhqrRequest { expires_at_ms: Some(99_999), ..dynamic(Currency::KHR, "100") }, CodeErrorKind::InvalidField),
-        (dynamic(Currency::KHR, "100.5"), CodeErrorKind::InvalidField),
-        (dynamic(Currency::USD, "1.005"), CodeErrorKind::InvalidField),
-        (dynamic(Currency::USD, "-1"), CodeErrorKind::InvalidField),
-        (dynamic(Currency::USD, "0"), CodeErrorKind::InvalidField),
-        (dynamic(Currency::KHR, "99999999999999"), CodeErrorKind::InvalidField),
-        (KhqrRequest { mcc: Some("12345".into()), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { mcc: Some("12a".into()), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { bill_number: Some("x".repeat(26)), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { mobile_number: Some(String::new()), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { purpose: Some("line\nbreak".into()), ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { unionpay: Some("62".into()), currency: Currency::USD, ..base() }, CodeErrorKind::InvalidField),
-        (KhqrRequest { alt_name: Some("ចន".into()), ..base() }, CodeErrorKind::MissingField),
-        (KhqrRequest { alt_language: Some("km".into()), ..base() }, CodeErrorKind::MissingField),
+    let cases: Vec<(KhqrRequest, ErrorCode)> = vec![
+        (KhqrRequest { account_id: String::new(), ..base() }, ErrorCode::MissingField),
+        (KhqrRequest { account_id: "jonhsmith".into(), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { account_id: format!("{}@nbcq", "j".repeat(28)), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { merchant_name: String::new(), ..base() }, ErrorCode::MissingField),
+        (KhqrRequest { merchant_name: "x".repeat(26), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { merchant_city: Some("x".repeat(16)), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { currency: Currency::JPY, ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { amount: Some(Decimal::from(5)), ..base() }, ErrorCode::MissingField),
+        (KhqrRequest { expires_at_ms: Some(NOW + 1), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { expires_at_ms: Some(NOW - 1), ..dynamic(Currency::KHR, "100") }, ErrorCode::InvalidField),
+        (KhqrRequest { expires_at_ms: Some(99_999), ..dynamic(Currency::KHR, "100") }, ErrorCode::InvalidField),
+        (dynamic(Currency::KHR, "100.5"), ErrorCode::InvalidField),
+        (dynamic(Currency::USD, "1.005"), ErrorCode::InvalidField),
+        (dynamic(Currency::USD, "-1"), ErrorCode::InvalidField),
+        (dynamic(Currency::USD, "0"), ErrorCode::InvalidField),
+        (dynamic(Currency::KHR, "99999999999999"), ErrorCode::InvalidField),
+        (KhqrRequest { mcc: Some("12345".into()), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { mcc: Some("12a".into()), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { bill_number: Some("x".repeat(26)), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { mobile_number: Some(String::new()), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { purpose: Some("line\nbreak".into()), ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { unionpay: Some("62".into()), currency: Currency::USD, ..base() }, ErrorCode::InvalidField),
+        (KhqrRequest { alt_name: Some("ចន".into()), ..base() }, ErrorCode::MissingField),
+        (KhqrRequest { alt_language: Some("km".into()), ..base() }, ErrorCode::MissingField),
         (
             KhqrRequest { alt_language: Some("km".into()), alt_name: Some("ក".repeat(26)), ..base() },
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             KhqrRequest {
                 account: KhqrAccount::Merchant { merchant_id: String::new(), acquiring_bank: "b".into() },
                 ..base()
             },
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
         (
             KhqrRequest {
                 account: KhqrAccount::Merchant { merchant_id: "m".into(), acquiring_bank: "b".repeat(33) },
                 ..base()
             },
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
     ];
     for (req, want) in cases {
         let got = generate(&req, NOW).map(|g| g.payload);
-        assert_eq!(got.as_ref().map_err(|e| e.kind), Err(want), "{req:?}");
+        assert_eq!(got.as_ref().map_err(|e| e.code), Err(want), "{req:?}");
     }
 }
 

@@ -1,11 +1,11 @@
 //! Money: ISO 4217 data, parsing by currency rules, conversion, and display across currencies ×
 //! locales × amounts; property tests for conversion + display and display round trips.
 
-use crossqr_core::ErrorCode;
 use crossqr_core::money::display::{self, format};
 use crossqr_core::money::{
-    Currency, Decimal, DisplayLocale, DisplayOptions, Money, MoneyErrorKind, Rate, RateTable, RoundingRule, SymbolStyle,
+    Currency, Decimal, DisplayLocale, DisplayOptions, Money, Rate, RateTable, RoundingRule, SymbolStyle,
 };
+use crossqr_core::{Coded, ErrorCode};
 use proptest::prelude::*;
 
 const NBSP: &str = "\u{a0}";
@@ -46,25 +46,25 @@ fn iso_4217_is_complete() {
 
 #[test]
 fn parse_by_currency_rules() {
-    let cases: [(&str, &str, Result<&str, MoneyErrorKind>); 12] = [
+    let cases: [(&str, &str, Result<&str, ErrorCode>); 12] = [
         ("JPY", "1200", Ok("1200")),
-        ("JPY", "1200.5", Err(MoneyErrorKind::TooManyDecimals)),
-        ("VND", "200000.0", Err(MoneyErrorKind::TooManyDecimals)),
+        ("JPY", "1200.5", Err(ErrorCode::TooManyDecimals)),
+        ("VND", "200000.0", Err(ErrorCode::TooManyDecimals)),
         ("USD", "8.09", Ok("8.09")),
-        ("USD", "8.099", Err(MoneyErrorKind::TooManyDecimals)),
+        ("USD", "8.099", Err(ErrorCode::TooManyDecimals)),
         ("KWD", "1.234", Ok("1.234")),
         ("KHR", "32900.50", Ok("32900.50")),
-        ("USD", "-1", Err(MoneyErrorKind::Negative)),
-        ("USD", "1e9", Err(MoneyErrorKind::InvalidAmount)),
-        ("USD", "79228162514264337593543950336", Err(MoneyErrorKind::Overflow)),
-        ("USD", "", Err(MoneyErrorKind::InvalidAmount)),
-        ("USD", "١٢", Err(MoneyErrorKind::InvalidAmount)),
+        ("USD", "-1", Err(ErrorCode::NegativeAmount)),
+        ("USD", "1e9", Err(ErrorCode::InvalidAmount)),
+        ("USD", "79228162514264337593543950336", Err(ErrorCode::AmountOverflow)),
+        ("USD", "", Err(ErrorCode::InvalidAmount)),
+        ("USD", "١٢", Err(ErrorCode::InvalidAmount)),
     ];
     for (code, text, want) in cases {
-        let got = Money::parse_code(code, text).map(|m| m.amount().to_string()).map_err(|e| e.kind);
+        let got = Money::parse_code(code, text).map(|m| m.amount().to_string()).map_err(|e| e.code);
         assert_eq!(got, want.map(str::to_owned), "{code} {text}");
     }
-    assert_eq!(Money::parse_code("ABC", "1").unwrap_err().code(), "unknown_currency");
+    assert_eq!(Money::parse_code("ABC", "1").unwrap_err().code().as_str(), "unknown_currency");
     // The KHQR whole-riel rule is a payment rule, applied by rounding, not by refusing ISO's minor unit.
     let riel = RoundingRule::for_payment(Currency::KHR).round("32900.5".parse().unwrap(), Currency::KHR).unwrap();
     assert_eq!(riel.to_string(), "32900");

@@ -105,7 +105,7 @@ proptest! {
         prop_assert_eq!(s.md5, Some(out.md5));
         prop_assert!(s.warnings.is_empty(), "{:?}", s.warnings);
         if let Some(expiry) = req.expires_at_ms {
-            prop_assert_eq!(parse_at(&out.payload, expiry + 1).unwrap_err().kind.as_str(), "expired");
+            prop_assert_eq!(parse_at(&out.payload, expiry + 1).unwrap_err().code.as_str(), "expired");
         }
     }
 

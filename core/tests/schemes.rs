@@ -3,7 +3,7 @@
 
 use crossqr_core::emv::crc::crc16_hex;
 use crossqr_core::schemes::{KhqrAccountType, SchemeDetails};
-use crossqr_core::{CodeErrorKind, PaymentCode, Scheme, parse_at};
+use crossqr_core::{ErrorCode, PaymentCode, Scheme, parse_at};
 
 const NOW: i64 = 1_763_769_600_000; // 2025-11-22T00:00:00Z
 
@@ -20,13 +20,13 @@ fn t(id: &str, value: &str) -> String {
 }
 
 fn ok(payload: &str) -> PaymentCode {
-    parse_at(payload, NOW).unwrap_or_else(|e| panic!("{payload}: {} {}", e.kind.as_str(), e.message))
+    parse_at(payload, NOW).unwrap_or_else(|e| panic!("{payload}: {} {}", e.code.as_str(), e.message))
 }
 
-fn err(payload: &str) -> CodeErrorKind {
+fn err(payload: &str) -> ErrorCode {
     match parse_at(payload, NOW) {
         Ok(c) => panic!("{payload} parsed as {:?}", c.summary()),
-        Err(e) => e.kind,
+        Err(e) => e.code,
     }
 }
 
@@ -86,7 +86,7 @@ fn dynamic_khqr_expires_against_the_injected_clock() {
     assert_eq!(c.merchant.city_alt.as_deref(), Some("ភ្នំពញ"));
     assert_eq!(c.additional.purpose.as_deref(), Some("Buy coffee"));
     assert!(parse_at(p, 1_726_822_035_797).is_ok(), "valid up to and including the expiry instant");
-    assert_eq!(parse_at(p, 1_726_822_035_798).unwrap_err().kind, CodeErrorKind::Expired);
+    assert_eq!(parse_at(p, 1_726_822_035_798).unwrap_err().code, ErrorCode::Expired);
 }
 
 /// The official SDK's own invalid cases (its `valid.test.js` and `decode.test.js`), completed the way
@@ -97,71 +97,68 @@ fn sdk_invalid_cases() {
     let cases = [
         (
             "00020101021252045999530384054035.05802KH5916john smith actor6010Phnom Penh62150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
         (
             "00020101021229190015john_smith@devb530384054035.05802KH5916john smith actor6010Phnom Penh62150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
-        ("00020101021229190015john_smith@devb5204599953048840", CodeErrorKind::InvalidField),
+        ("00020101021229190015john_smith@devb5204599953048840", ErrorCode::InvalidField),
         (
             "00020101021229190015john_smith@devb5204599954035.05802KH5916john smith actor6010Phnom Penh62150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
-        ("00020101021229190015john_smith@devb52045999530384054035.05803KKH", CodeErrorKind::InvalidField),
+        ("00020101021229190015john_smith@devb52045999530384054035.05803KKH", ErrorCode::InvalidField),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05916john smith actor6010Phnom Penh62150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor601701234567890123456",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor600062150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor62150111Invoice#069",
-            CodeErrorKind::MissingField,
+            ErrorCode::MissingField,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH59307PL7EvxHpgpP4jT4uMgegaYqgv3Ehb6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
-        (
-            "00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh",
-            CodeErrorKind::MissingField,
-        ),
+        ("00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh", ErrorCode::MissingField),
         (
             "00020101021229190015john_smith@devb52045999530384954035.05802KH5916john smith actor6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021230390035john_smmmmmmmmmmmithhhhhhhhhhh@devb52045999530384054035005802KH5910John Smith6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021230190015john_smith@devb520559999530384054035005802KH5910John Smith6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021230190015john_smith@devb5204599953031165414500000000000.05802KH5910John Smith6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021230180014johnsmith@devb52045999530384054035005802KH5910John Smith6010Phnom Penh5807VIETNAM",
-            CodeErrorKind::Malformed,
+            ErrorCode::Malformed,
         ),
         (
             "00020101021230190015john_smith@devb52045999530384054035005802KH5910John Smith6016Phnommmmmmm Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
         (
             "00020101021230190015john_smith@devb52045999530384054035005802KH5929Joooooooooooooooooooohn Smith6010Phnom Penh",
-            CodeErrorKind::InvalidField,
+            ErrorCode::InvalidField,
         ),
-        ("000201010213301900 15john_smith@devb", CodeErrorKind::Malformed),
+        ("000201010213301900 15john_smith@devb", ErrorCode::Malformed),
     ];
     for (body, want) in cases {
         let payload = code(&format!("{body}{stamps}"));
@@ -178,7 +175,7 @@ fn sdk_invalid_cases() {
         err(&code(
             "6250070201030412340211855854989940117INV-2021-07-658226010PHNOM PENH5910Jonh Smith5802KH540115303840520459992926070412340014jonhsmith@nbcq010212000201"
         )),
-        CodeErrorKind::Malformed
+        ErrorCode::Malformed
     );
 }
 
@@ -193,12 +190,12 @@ fn khqr_amount_rules() {
         ))
     };
     assert_eq!(ok(&khqr("5000.0", "3116")).amount.unwrap().amount().to_string(), "5000.0");
-    assert_eq!(err(&khqr("5000.5", "3116")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&khqr("1.105", "3840")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&khqr("-1.10", "3840")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&khqr("1,10", "3840")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&khqr("0", "3840")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&khqr("10", "3392")), CodeErrorKind::InvalidField, "KHQR is KHR or USD only");
+    assert_eq!(err(&khqr("5000.5", "3116")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("1.105", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("-1.10", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("1,10", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("0", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("10", "3392")), ErrorCode::InvalidField, "KHQR is KHR or USD only");
     // A static code with a printed amount and no timestamps: the SDK refuses it, a wallet pays it.
     let c = ok(&code("00020101021129180014jonhsmith@nbcq520459995303840540410.05802KH5910Jonh Smith6010Phnom Penh"));
     assert_eq!((c.dynamic, warning_codes(&c)), (Some(false), vec!["static_with_amount"]));
@@ -208,10 +205,10 @@ fn khqr_amount_rules() {
             "00020101021229180014jonhsmith@nbcq52045999530384054031.05802KH5910Jonh Smith6010Phnom Penh{stamps}"
         ))
     };
-    assert_eq!(err(&dynamic("")), CodeErrorKind::MissingField);
-    assert_eq!(err(&dynamic(&format!("99170013{NOW}"))), CodeErrorKind::MissingField);
-    assert_eq!(err(&dynamic(&format!("99340013{}0113{}", NOW + 5, NOW + 4))), CodeErrorKind::InvalidField);
-    assert_eq!(err(&dynamic(&format!("99330013{}0112{}", NOW, (NOW + 5) / 10))), CodeErrorKind::InvalidField);
+    assert_eq!(err(&dynamic("")), ErrorCode::MissingField);
+    assert_eq!(err(&dynamic(&format!("99170013{NOW}"))), ErrorCode::MissingField);
+    assert_eq!(err(&dynamic(&format!("99340013{}0113{}", NOW + 5, NOW + 4))), ErrorCode::InvalidField);
+    assert_eq!(err(&dynamic(&format!("99330013{}0112{}", NOW, (NOW + 5) / 10))), ErrorCode::InvalidField);
     assert!(ok(&dynamic(&format!("99170113{}", NOW + 5))).created_at_ms.is_none());
 }
 
@@ -224,16 +221,16 @@ fn khqr_language_template_rules() {
         ))
     };
     assert_eq!(ok(&with_64("0002km0108ចន ស្មីន")).merchant.name_alt.as_deref(), Some("ចន ស្មីន"));
-    assert_eq!(err(&with_64("0108ចន ស្មីន")), CodeErrorKind::MissingField);
-    assert_eq!(err(&with_64("0002km")), CodeErrorKind::MissingField);
-    assert_eq!(err(&with_64("0003kmr0108ចន ស្មីន")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&with_64(&[t("00", "km"), t("01", &"ក".repeat(26))].concat())), CodeErrorKind::InvalidField);
+    assert_eq!(err(&with_64("0108ចន ស្មីន")), ErrorCode::MissingField);
+    assert_eq!(err(&with_64("0002km")), ErrorCode::MissingField);
+    assert_eq!(err(&with_64("0003kmr0108ចន ស្មីន")), ErrorCode::InvalidField);
+    assert_eq!(err(&with_64(&[t("00", "km"), t("01", &"ក".repeat(26))].concat())), ErrorCode::InvalidField);
     assert!(
         ok(&with_64(&[t("00", "km"), t("01", &"ក".repeat(25)), t("02", &"ភ".repeat(15))].concat())).warnings.is_empty()
     );
     assert_eq!(
         err(&with_64(&[t("00", "km"), t("01", "x"), t("02", &"ភ".repeat(16))].concat())),
-        CodeErrorKind::InvalidField
+        ErrorCode::InvalidField
     );
 }
 
@@ -298,7 +295,7 @@ fn asean_and_indian_schemes() {
     assert_eq!(vietqr.amount.unwrap().amount().to_string(), "200000");
     assert_eq!(
         err(&emv(("38", t("00", "A000000727")), &[("53", "704"), ("54", "1.5")])),
-        CodeErrorKind::InvalidField,
+        ErrorCode::InvalidField,
         "VND has no minor unit"
     );
 
@@ -335,10 +332,10 @@ fn asean_and_indian_schemes() {
     let p = ok(&paynow);
     assert_eq!((p.scheme, p.primary_account().unwrap().id.as_str()), (Scheme::Paynow, "201234567X"));
     assert_eq!(p.expires_at_ms, Some(1_767_196_799_999));
-    assert_eq!(parse_at(&paynow, 1_767_196_800_000).unwrap_err().kind, CodeErrorKind::Expired);
+    assert_eq!(parse_at(&paynow, 1_767_196_800_000).unwrap_err().code, ErrorCode::Expired);
     let bad_date =
         emv(("26", [t("00", "SG.PAYNOW"), t("02", "+6591234567"), t("04", "20251332")].concat()), &[("53", "702")]);
-    assert_eq!(err(&bad_date), CodeErrorKind::InvalidField);
+    assert_eq!(err(&bad_date), ErrorCode::InvalidField);
 
     let sgqr_tpl = [t("00", "SG.SGQR"), t("01", "180521AB1234")].concat();
     let both = code(
@@ -420,11 +417,11 @@ fn card_only_and_unknown_codes_are_emvco() {
     assert_eq!(unionpay.scheme, Scheme::Unionpay);
     assert_eq!(
         err(&code(&[t("00", "01"), t("52", "5812"), t("53", "156"), t("58", "CN")].concat())),
-        CodeErrorKind::MissingField
+        ErrorCode::MissingField
     );
     assert_eq!(
         err(&code(&[t("00", "01"), t("02", "4556789012345678")].concat())),
-        CodeErrorKind::MissingField,
+        ErrorCode::MissingField,
         "no currency"
     );
     let unknown = [t("00", "2.example.pay"), t("01", "merchant01")].concat();
@@ -441,7 +438,7 @@ fn tips_and_fees() {
     assert_eq!(ok(&code(&format!("{base}550201"))).tip, Some(crossqr_core::schemes::Tip::Prompt));
     let fixed = ok(&code(&format!("{base}55020256041.50")));
     assert!(matches!(fixed.tip, Some(crossqr_core::schemes::Tip::Fixed(m)) if m.amount().to_string() == "1.50"));
-    assert_eq!(err(&code(&format!("{base}550203"))), CodeErrorKind::MissingField);
+    assert_eq!(err(&code(&format!("{base}550203"))), ErrorCode::MissingField);
 }
 
 #[test]
@@ -463,15 +460,15 @@ fn jpqr_rules() {
     );
     assert_eq!(c.primary_account().unwrap().id, "00000000000010001000001000001");
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
-    assert_eq!(err(&body(store, "03392", "JP", "5404498.")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&body(store, "03392", "JP", "5405498.5")), CodeErrorKind::InvalidField);
-    assert_eq!(err(&body(store, "03840", "JP", lang)), CodeErrorKind::InvalidField);
-    assert_eq!(err(&body(store, "03392", "KH", lang)), CodeErrorKind::InvalidField);
+    assert_eq!(err(&body(store, "03392", "JP", "5404498.")), ErrorCode::InvalidField);
+    assert_eq!(err(&body(store, "03392", "JP", "5405498.5")), ErrorCode::InvalidField);
+    assert_eq!(err(&body(store, "03840", "JP", lang)), ErrorCode::InvalidField);
+    assert_eq!(err(&body(store, "03392", "KH", lang)), ErrorCode::InvalidField);
     assert_eq!(
         err(&body("01130000000000001020400010306000001040500000", "03392", "JP", lang)),
-        CodeErrorKind::InvalidField
+        ErrorCode::InvalidField
     );
-    assert_eq!(err(&body("01130000000000001020400010306000001", "03392", "JP", lang)), CodeErrorKind::MissingField);
+    assert_eq!(err(&body("01130000000000001020400010306000001", "03392", "JP", lang)), ErrorCode::MissingField);
     let no_lang = ok(&body(store, "03392", "JP", ""));
     assert_eq!(warning_codes(&no_lang), ["language_template_missing"]);
 }
@@ -485,11 +482,11 @@ fn url_codes() {
     assert_eq!(upi.primary_account().unwrap().id, "shop.one@okaxis");
     assert!(matches!(&upi.details, SchemeDetails::Upi(u) if u.note.as_deref() == Some("Order 42")));
     assert_eq!(ok("UPI://pay?pa=a@b&pa=c@d").warnings[0].code, "duplicate_parameter");
-    assert_eq!(err("upi://pay?pn=Shop"), CodeErrorKind::MissingField);
-    assert_eq!(err("upi://pay?pa=shop"), CodeErrorKind::InvalidField);
-    assert_eq!(err("upi://pay?pa=a@b&cu=USD"), CodeErrorKind::InvalidField);
-    assert_eq!(err("upi://pay?pa=a@b&am=1.234"), CodeErrorKind::InvalidField);
-    assert_eq!(err("upi://mandate?pa=a@b"), CodeErrorKind::UnsupportedCode);
+    assert_eq!(err("upi://pay?pn=Shop"), ErrorCode::MissingField);
+    assert_eq!(err("upi://pay?pa=shop"), ErrorCode::InvalidField);
+    assert_eq!(err("upi://pay?pa=a@b&cu=USD"), ErrorCode::InvalidField);
+    assert_eq!(err("upi://pay?pa=a@b&am=1.234"), ErrorCode::InvalidField);
+    assert_eq!(err("upi://mandate?pa=a@b"), ErrorCode::UnsupportedCode);
 
     for (payload, token) in [
         ("wxp://f2f0ABCdef123456", "f2f0ABCdef123456"),
@@ -505,7 +502,7 @@ fn url_codes() {
         );
         assert!(c.needs_resolution());
     }
-    assert_eq!(err("wxp://"), CodeErrorKind::MissingField);
+    assert_eq!(err("wxp://"), ErrorCode::MissingField);
 
     let order = ok("https://qr.alipay.com/bax03190uxd47wbekffy6033");
     assert_eq!((order.scheme, order.format.as_str()), (Scheme::AlipayPlus, "url"));
@@ -518,9 +515,9 @@ fn url_codes() {
         (mpm.scheme, mpm.format.as_str(), mpm.primary_account().unwrap().id.as_str()),
         (Scheme::AlipayPlus, "alipay_plus_mpm", "SAMPLEMERID")
     );
-    assert_eq!(err("https://acq.example.com/MPM/3/@@@"), CodeErrorKind::Malformed);
-    assert_eq!(err("https://example.com/pay?x=1"), CodeErrorKind::UnsupportedCode);
-    assert_eq!(err("mailto://x@y"), CodeErrorKind::UnsupportedCode);
+    assert_eq!(err("https://acq.example.com/MPM/3/@@@"), ErrorCode::Malformed);
+    assert_eq!(err("https://example.com/pay?x=1"), ErrorCode::UnsupportedCode);
+    assert_eq!(err("mailto://x@y"), ErrorCode::UnsupportedCode);
 }
 
 #[test]
@@ -532,8 +529,8 @@ fn consumer_presented_codes_are_refused() {
         "134567890123456789",
         "6212345678901234567",
     ] {
-        assert_eq!(err(payload), CodeErrorKind::ConsumerPresentedCode, "{payload}");
+        assert_eq!(err(payload), ErrorCode::ConsumerPresentedCode, "{payload}");
     }
-    assert_eq!(err("1234567890"), CodeErrorKind::UnsupportedCode);
-    assert_eq!(err("Hello, world"), CodeErrorKind::UnsupportedCode);
+    assert_eq!(err("1234567890"), ErrorCode::UnsupportedCode);
+    assert_eq!(err("Hello, world"), ErrorCode::UnsupportedCode);
 }

@@ -22,7 +22,7 @@ fn every_vector_parses_as_expected() {
                 let err = result.expect_err(&context);
                 assert!(!err.message.is_empty(), "{context}");
                 if let Some(code) = expected.as_str().filter(|c| *c != "*") {
-                    assert_eq!(err.kind.as_str(), code, "{context}: {}", err.message);
+                    assert_eq!(err.code.as_str(), code, "{context}: {}", err.message);
                 }
             }
             None => {

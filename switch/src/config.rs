@@ -24,9 +24,14 @@ pub struct SwitchConfig {
     pub fees: BTreeMap<String, String>,
     /// How long a quote is honoured, milliseconds.
     pub quote_ttl_ms: i64,
-    /// How far a request's time may be from the switch's, and how long signatures are remembered.
+    /// How old a request may be, and how long after its time it is remembered against replay.
     pub replay_window_ms: i64,
-    /// Faults for the next matching requests (also settable with `POST /_sandbox/faults`).
+    /// How far in the future a request's time may be (a device clock slightly ahead).
+    pub max_future_skew_ms: i64,
+    /// Sandbox mode: fault injection (`X-Crossqr-Fault`, `POST /_sandbox/faults`, the `faults` below).
+    /// Only on a loopback address; off by default.
+    pub sandbox: bool,
+    /// Sandbox faults for the next matching requests of any device.
     pub faults: Vec<FaultRule>,
     /// Payments whose debit exceeds this, per home currency, fail with `limit_exceeded`.
     pub limits: BTreeMap<String, String>,
@@ -73,6 +78,8 @@ impl Default for SwitchConfig {
             fees: map(&[("USD", "0.25"), ("KHR", "1000"), ("JPY", "40"), ("CNY", "1.80")]),
             quote_ttl_ms: 120_000,
             replay_window_ms: 300_000,
+            max_future_skew_ms: 5_000,
+            sandbox: false,
             faults: Vec::new(),
             limits: map(&[("USD", "10000"), ("KHR", "40000000"), ("JPY", "1500000")]),
             orders: BTreeMap::new(),

@@ -51,7 +51,9 @@ pub fn quote(
         debit: Amount::from(&debit),
         credit: Amount::from(&credit),
         fees: fee.iter().map(|f| FeeLine { label: "Service fee".into(), amount: Amount::from(f) }).collect(),
-        expires_at_ms: now_ms + state.config.quote_ttl_ms,
+        expires_at_ms: now_ms.saturating_add(state.config.quote_ttl_ms),
+        payload_digest: String::new(),
+        order_id: None,
     })
 }
 

@@ -27,12 +27,15 @@ enum Command {
         /// JSON configuration (rates, markup_bps, fees, quote_ttl_ms, faults, …).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sandbox mode: honour fault injection (X-Crossqr-Fault, POST /_sandbox/faults). Loopback only.
+        #[arg(long)]
+        sandbox: bool,
     },
 }
 
 #[tokio::main]
 async fn main() {
-    let Command::Serve { addr, db, config } = Cli::parse().command;
+    let Command::Serve { addr, db, config, sandbox } = Cli::parse().command;
     let mut cfg = match config {
         Some(path) => match std::fs::read_to_string(&path)
             .map_err(|e| e.to_string())
@@ -48,6 +51,11 @@ async fn main() {
     };
     cfg.addr = addr;
     cfg.db_path = db.or(cfg.db_path);
+    cfg.sandbox |= sandbox;
+    if cfg.sandbox && !addr.ip().is_loopback() {
+        eprintln!("crossqr-switch: --sandbox (fault injection) serves only a loopback address, not {addr}");
+        std::process::exit(2);
+    }
     match start(cfg).await {
         Ok(switch) => {
             println!(

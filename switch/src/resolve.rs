@@ -2,14 +2,12 @@
 //! or one derived deterministically from the code, so the same code always resolves the same way.
 
 use crossqr_core::api::wire::{Amount, BackendCode, ResolvedCode};
-use crossqr_core::clock::system_now_ms;
 
 use crate::config::SwitchConfig;
 
-/// The order behind `payload`.
-pub fn resolve(config: &SwitchConfig, payload: &str) -> Result<ResolvedCode, (BackendCode, String)> {
-    let code =
-        crossqr_core::parse_at(payload, system_now_ms()).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
+/// The order behind `payload`, judging the code's expiry at `now_ms` (the switch's clock).
+pub fn resolve(config: &SwitchConfig, payload: &str, now_ms: i64) -> Result<ResolvedCode, (BackendCode, String)> {
+    let code = crossqr_core::parse_at(payload, now_ms).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
     if !code.needs_resolution() {
         return Err((
             BackendCode::UnsupportedCode,

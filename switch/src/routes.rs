@@ -10,20 +10,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
 use crossqr_core::api::wire::{
-    self, BackendCode, Device as DeviceBody, DeviceRegistration, Failure, FaultRule, Payment, PaymentOutcome,
-    PaymentRequest, QuoteBody, QuoteRequest, Rates, ResolveRequest, ServerKey,
+    self, Amount, BackendCode, Device as DeviceBody, DeviceRegistration, ErrorBody, ErrorDetail, Failure, FaultRule,
+    Payment, PaymentOutcome, PaymentRequest, QuoteBody, QuoteRequest, Rates, ResolveRequest, ServerKey, same_amount,
 };
 use crossqr_core::money::Money;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::middleware::{Device, authenticate, error, sign_and_fault};
+use crate::envelope::{Device, envelope, error};
+use crate::store::{Commit, StoredPayment};
 
 type Shared = State<Arc<AppState>>;
 
-/// The router with its two layers: authentication inside, response signing and faults outside.
+/// The router inside the envelope layer; the sandbox endpoint only in sandbox mode.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/v1/server-key", get(server_key))
         .route("/v1/devices", post(register))
         .route("/v1/codes/resolve", post(resolve))
@@ -31,10 +32,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/quotes", post(quote))
         .route("/v1/payments", post(pay))
         .route("/v1/payments/{payment_id}", get(payment))
-        .route("/_sandbox/faults", post(set_faults))
+        .route("/v1/payments/{payment_id}/cancel", post(cancel));
+    if state.config.sandbox {
+        router = router.route("/_sandbox/faults", post(set_faults));
+    }
+    router
         .fallback(|| async { error(BackendCode::InvalidRequest, "no such endpoint") })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), sign_and_fault))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), envelope))
         .with_state(state)
 }
 
@@ -47,10 +51,9 @@ fn db(e: rusqlite::Error) -> Response {
     error(BackendCode::Internal, format!("database: {e}"))
 }
 
-fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn json(text: &str, status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], text.to_owned()).into_response()
 }
 
 async fn server_key(State(state): Shared) -> Response {
@@ -73,7 +76,7 @@ async fn resolve(State(state): Shared, bytes: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return error(BackendCode::InvalidRequest, e),
     };
-    match crate::resolve::resolve(&state.config, &req.payload) {
+    match crate::resolve::resolve(&state.config, &req.payload, state.clock.now_ms()) {
         Ok(order) => Json(order).into_response(),
         Err((code, message)) => error(code, message),
     }
@@ -81,6 +84,59 @@ async fn resolve(State(state): Shared, bytes: Bytes) -> Response {
 
 async fn rates(State(state): Shared) -> Response {
     Json(Rates { as_of_ms: state.rates.as_of_ms, rates: state.config.rates.clone() }).into_response()
+}
+
+type Refusal = (BackendCode, String);
+
+/// The code a quote or payment names must ask for `credit`: a dynamic code's amount plus the
+/// convenience fee it asks for and the tip entered; a resolved code's order, by id and amount; a code
+/// without an amount, its currency.
+fn check_code(
+    state: &AppState,
+    payload: &str,
+    order_id: Option<&str>,
+    credit: &Money,
+    tip: Option<&Amount>,
+    now_ms: i64,
+) -> Result<(), Refusal> {
+    let code = crossqr_core::parse_at(payload, now_ms)
+        .map_err(|e| (BackendCode::UnsupportedCode, format!("payload: {}", e.message)))?;
+    if code.needs_resolution() {
+        let order = crate::resolve::resolve(&state.config, payload, now_ms)?;
+        if order_id != Some(order.order_id.as_str()) {
+            return Err((BackendCode::CodeMismatch, format!("the code's order is {}", order.order_id)));
+        }
+        if !same_amount(&order.amount, &Amount::from(credit)) {
+            return Err((BackendCode::AmountMismatch, format!("the order asks {:?}", order.amount)));
+        }
+        return Ok(());
+    }
+    if order_id.is_some() {
+        return Err((BackendCode::CodeMismatch, "this code has no order to pay".into()));
+    }
+    let tip = tip.map(|t| t.to_money().map_err(|e| (BackendCode::InvalidRequest, format!("tip: {e}")))).transpose()?;
+    match code.amount {
+        Some(amount) => {
+            let asked = code.credit(amount, tip).map_err(|e| (BackendCode::AmountMismatch, e.message))?;
+            if asked.total != *credit {
+                return Err((
+                    BackendCode::AmountMismatch,
+                    format!("the code asks {} in all, not {credit}", asked.total),
+                ));
+            }
+        }
+        None => {
+            if let Some(currency) = code.currency
+                && currency != credit.currency()
+            {
+                return Err((
+                    BackendCode::AmountMismatch,
+                    format!("the code is in {currency}, not {}", credit.currency()),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn quote(State(state): Shared, Extension(Device(device)): Extension<Device>, bytes: Bytes) -> Response {
@@ -98,65 +154,133 @@ async fn quote(State(state): Shared, Extension(Device(device)): Extension<Device
         Err(e) => return error(BackendCode::InvalidRequest, format!("home_currency: {e}")),
     };
     let now = state.clock.now_ms();
-    let quote = match crate::fx::quote(&state, random_id(), credit, home, now) {
+    if let Err((code, message)) =
+        check_code(&state, &req.payload, req.order_id.as_deref(), &credit, req.tip.as_ref(), now)
+    {
+        return error(code, message);
+    }
+    let Some(quote_id) = crossqr_core::entropy::random_id(state.entropy.as_ref()) else {
+        return error(BackendCode::Internal, "no random source");
+    };
+    let mut quote = match crate::fx::quote(&state, quote_id, credit, home, now) {
         Ok(q) => q,
         Err((code, message)) => return error(code, message),
     };
-    let json = serde_json::to_string(&quote).unwrap_or_default();
-    if let Err(e) = state.store.put_quote(&quote.quote_id, &device, &json, quote.expires_at_ms) {
+    quote.payload_digest = wire::payload_digest(&req.payload);
+    quote.order_id = req.order_id.clone();
+    let (request, body) =
+        (serde_json::to_string(&req).unwrap_or_default(), serde_json::to_string(&quote).unwrap_or_default());
+    if let Err(e) = state.store.put_quote(&quote.quote_id, &device, &request, &body, quote.expires_at_ms) {
         return db(e);
     }
     Json(quote).into_response()
 }
 
-/// Same money, compared as amounts (`1.1` and `1.10` are equal).
-fn same_amount(a: &wire::Amount, b: &wire::Amount) -> bool {
-    matches!((a.to_money(), b.to_money()), (Ok(x), Ok(y)) if x == y)
+/// A payment decision to store: the answer to its POST (200 with the payment, or a refusal) and the
+/// payment as its status shows it.
+fn decision(device: &str, canonical: &str, req: &PaymentRequest, outcome: Result<Payment, Refusal>) -> StoredPayment {
+    let (http_status, response, payment) = match outcome {
+        Ok(p) => {
+            let text = serde_json::to_string(&p).unwrap_or_default();
+            (200, text.clone(), text)
+        }
+        Err((code, message)) => {
+            let failed = Payment {
+                payment_id: req.payment_id.clone(),
+                status: PaymentOutcome::Failed,
+                quote_id: req.quote_id.clone(),
+                debit: req.debit.clone(),
+                credit: req.credit.clone(),
+                created_at_ms: 0,
+                settled_at_ms: None,
+                failure: Some(Failure { code: code.as_str().into(), message: message.clone() }),
+            };
+            let body = ErrorBody { error: ErrorDetail { code: code.as_str().into(), message } };
+            (
+                code.http_status(),
+                serde_json::to_string(&body).unwrap_or_default(),
+                serde_json::to_string(&failed).unwrap_or_default(),
+            )
+        }
+    };
+    StoredPayment { device_id: device.to_owned(), request: canonical.to_owned(), http_status, response, payment }
+}
+
+/// A repeat: the stored answer for the same request of the same device, a conflict otherwise.
+fn repeat(stored: &StoredPayment, device: &str, canonical: &str) -> Response {
+    if stored.device_id == device && stored.request == canonical {
+        json(&stored.response, stored.http_status)
+    } else {
+        error(BackendCode::IdempotencyConflict, "this payment_id was used with a different request")
+    }
+}
+
+fn payment_request(bytes: &Bytes) -> Result<(PaymentRequest, String), Refusal> {
+    let req: PaymentRequest = body(bytes).map_err(|e| (BackendCode::InvalidRequest, e))?;
+    if !crate::auth::is_device_id(&req.payment_id) {
+        return Err((BackendCode::InvalidRequest, "payment_id must be 32 lowercase hex digits".into()));
+    }
+    let canonical = serde_json::to_string(&req).unwrap_or_default();
+    Ok((req, canonical))
 }
 
 async fn pay(State(state): Shared, Extension(Device(device)): Extension<Device>, bytes: Bytes) -> Response {
-    let req: PaymentRequest = match body(&bytes) {
+    let (req, canonical) = match payment_request(&bytes) {
         Ok(r) => r,
-        Err(e) => return error(BackendCode::InvalidRequest, e),
+        Err((code, why)) => return error(code, why),
     };
-    if req.payment_id.len() != 32 || !req.payment_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return error(BackendCode::InvalidRequest, "payment_id must be 32 lowercase hex digits");
-    }
-    let canonical = serde_json::to_string(&req).unwrap_or_default();
     // Idempotency first: a repeat gets the stored answer, whatever happened since.
     match state.store.payment(&req.payment_id) {
-        Ok(Some(p)) if p.device_id == device && p.request == canonical => return stored(&p.response),
-        Ok(Some(_)) => {
-            return error(BackendCode::IdempotencyConflict, "this payment_id was used with a different request");
-        }
+        Ok(Some(stored)) => return repeat(&stored, &device, &canonical),
         Ok(None) => {}
         Err(e) => return db(e),
     }
+    let now = state.clock.now_ms();
+    let outcome = judge(&state, &device, &req, now);
+    let claim = outcome.as_ref().ok().map(|_| req.quote_id.as_str());
+    let mut stored = decision(&device, &canonical, &req, outcome);
+    loop {
+        match state.store.commit(&req.payment_id, &stored, claim.filter(|_| stored.http_status == 200), now) {
+            Ok(Commit::Done) => return json(&stored.response, stored.http_status),
+            Ok(Commit::Taken(existing)) => return repeat(&existing, &device, &canonical),
+            // Another payment took the quote between the check and the commit: refused for good.
+            Ok(Commit::QuoteUsed) => {
+                let used = (BackendCode::QuoteAlreadyUsed, "another payment already used this quote".into());
+                stored = decision(&device, &canonical, &req, Err(used));
+            }
+            Err(e) => return db(e),
+        }
+    }
+}
+
+/// The payment's fate: settled, failed by a business rule, or refused for good.
+fn judge(state: &AppState, device: &str, req: &PaymentRequest, now: i64) -> Result<Payment, Refusal> {
     let quote = match state.store.quote(&req.quote_id) {
         Ok(Some(q)) if q.device_id == device => q,
-        Ok(_) => return error(BackendCode::QuoteNotFound, format!("no quote {} for this device", req.quote_id)),
-        Err(e) => return db(e),
+        Ok(_) => return Err((BackendCode::QuoteNotFound, format!("no quote {} for this device", req.quote_id))),
+        Err(e) => return Err((BackendCode::Internal, format!("database: {e}"))),
     };
     if quote.payment_id.is_some() {
-        return error(BackendCode::QuoteAlreadyUsed, "another payment already used this quote");
+        return Err((BackendCode::QuoteAlreadyUsed, "another payment already used this quote".into()));
     }
-    let now = state.clock.now_ms();
     if now >= quote.expires_at_ms {
-        return error(BackendCode::QuoteExpired, format!("quote {} expired at {}", req.quote_id, quote.expires_at_ms));
+        return Err((BackendCode::QuoteExpired, format!("quote {} expired at {}", req.quote_id, quote.expires_at_ms)));
     }
-    let quoted: QuoteBody = match serde_json::from_str(&quote.body) {
-        Ok(q) => q,
-        Err(e) => return error(BackendCode::Internal, format!("stored quote: {e}")),
-    };
+    let quoted: QuoteBody =
+        serde_json::from_str(&quote.body).map_err(|e| (BackendCode::Internal, format!("stored quote: {e}")))?;
+    let asked: QuoteRequest =
+        serde_json::from_str(&quote.request).map_err(|e| (BackendCode::Internal, format!("stored quote: {e}")))?;
     if !same_amount(&quoted.debit, &req.debit) || !same_amount(&quoted.credit, &req.credit) {
-        return error(BackendCode::AmountMismatch, "debit and credit must be exactly the quote's");
+        return Err((BackendCode::AmountMismatch, "debit and credit must be exactly the quote's".into()));
     }
-    let code = match crossqr_core::parse_at(&req.payload, now) {
-        Ok(c) => c,
-        Err(e) => return error(BackendCode::UnsupportedCode, format!("payload: {}", e.message)),
-    };
-    let failure = decline(&state, &code, &req.debit);
-    let payment = Payment {
+    if quoted.payload_digest != wire::payload_digest(&req.payload) || quoted.order_id != req.order_id {
+        return Err((BackendCode::CodeMismatch, "the payment is not for the code its quote was made for".into()));
+    }
+    let credit = req.credit.to_money().map_err(|e| (BackendCode::InvalidRequest, format!("credit: {e}")))?;
+    check_code(state, &req.payload, req.order_id.as_deref(), &credit, asked.tip.as_ref(), now)?;
+    let code = crossqr_core::parse_at(&req.payload, now).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
+    let failure = decline(state, &code, &req.debit);
+    Ok(Payment {
         payment_id: req.payment_id.clone(),
         status: if failure.is_some() { PaymentOutcome::Failed } else { PaymentOutcome::Settled },
         quote_id: req.quote_id.clone(),
@@ -165,17 +289,7 @@ async fn pay(State(state): Shared, Extension(Device(device)): Extension<Device>,
         created_at_ms: now,
         settled_at_ms: failure.is_none().then_some(now),
         failure,
-    };
-    let response = serde_json::to_string(&payment).unwrap_or_default();
-    match state.store.commit_payment(&req.payment_id, &device, &req.quote_id, &canonical, &response, now) {
-        Ok(true) => stored(&response),
-        Ok(false) => match state.store.payment(&req.payment_id) {
-            Ok(Some(p)) if p.request == canonical => stored(&p.response),
-            Ok(_) => error(BackendCode::QuoteAlreadyUsed, "another payment already used this quote"),
-            Err(e) => db(e),
-        },
-        Err(e) => db(e),
-    }
+    })
 }
 
 /// Sandbox business rules that fail a payment definitely: an account named `decline…`, a debit over
@@ -191,27 +305,66 @@ fn decline(state: &AppState, code: &crossqr_core::PaymentCode, debit: &wire::Amo
         .then(|| Failure { code: "limit_exceeded".into(), message: format!("debit over the limit of {limit}") })
 }
 
-fn stored(json: &str) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], json.to_owned()).into_response()
-}
-
 async fn payment(
     State(state): Shared,
     Extension(Device(device)): Extension<Device>,
     Path(payment_id): Path<String>,
 ) -> Response {
     match state.store.payment(&payment_id) {
-        Ok(Some(p)) if p.device_id == device => stored(&p.response),
+        Ok(Some(p)) if p.device_id == device => json(&p.payment, 200),
         Ok(_) => error(BackendCode::PaymentNotFound, format!("no payment {payment_id} from this device")),
         Err(e) => db(e),
     }
 }
 
-async fn set_faults(State(state): Shared, bytes: Bytes) -> Response {
+/// Cancels a payment the client never sent (model: Alipay+ `cancelPayment`): from now on its id can
+/// never be paid. Answered with the payment as it stands: `cancelled`, or what it became if it had
+/// been received after all.
+async fn cancel(
+    State(state): Shared,
+    Extension(Device(device)): Extension<Device>,
+    Path(payment_id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let (req, canonical) = match payment_request(&bytes) {
+        Ok(r) => r,
+        Err((code, why)) => return error(code, why),
+    };
+    if req.payment_id != payment_id {
+        return error(BackendCode::InvalidRequest, "the body's payment_id is not the path's");
+    }
+    let now = state.clock.now_ms();
+    let cancelled = Payment {
+        payment_id: req.payment_id.clone(),
+        status: PaymentOutcome::Cancelled,
+        quote_id: req.quote_id.clone(),
+        debit: req.debit.clone(),
+        credit: req.credit.clone(),
+        created_at_ms: now,
+        settled_at_ms: None,
+        failure: Some(Failure {
+            code: "payment_cancelled".into(),
+            message: "cancelled by the payer's wallet before it was sent".into(),
+        }),
+    };
+    let stored = decision(&device, &canonical, &req, Ok(cancelled));
+    match state.store.commit(&req.payment_id, &stored, None, now) {
+        Ok(Commit::Done) => json(&stored.payment, 200),
+        Ok(Commit::Taken(existing)) if existing.device_id == device => json(&existing.payment, 200),
+        Ok(Commit::Taken(_)) => error(BackendCode::IdempotencyConflict, "this payment_id belongs to another device"),
+        Ok(Commit::QuoteUsed) => error(BackendCode::Internal, "a cancel claims no quote"),
+        Err(e) => db(e),
+    }
+}
+
+async fn set_faults(State(state): Shared, Extension(Device(device)): Extension<Device>, bytes: Bytes) -> Response {
     let rules: Vec<FaultRule> = match body(&bytes) {
         Ok(r) => r,
         Err(e) => return error(BackendCode::InvalidRequest, e),
     };
-    *state.faults.lock().unwrap_or_else(|e| e.into_inner()) = rules;
+    if let Err(why) = crate::faults::validate(&rules) {
+        return error(BackendCode::InvalidRequest, why);
+    }
+    state.faults.install(&device, rules);
     StatusCode::NO_CONTENT.into_response()
 }

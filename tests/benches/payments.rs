@@ -18,37 +18,24 @@ fn signing(c: &mut Criterion) {
     let server = DeviceKey::generate().unwrap();
     let server_public = server.public_key();
     let time = "1763769600000";
-    let response_signature = message::sign(&server, "POST", "/v1/payments", "dev", time, BODY.as_bytes()).unwrap();
+    let request = |body: &[u8]| message::request_string("POST", "/v1/payments", "dev", time, body);
+    let response =
+        |request: &[u8]| message::response_string(200, "POST", "/v1/payments", "dev", time, request, BODY.as_bytes());
+    let response_signature = message::sign(&server, &response(&request(BODY.as_bytes()))).unwrap();
     c.bench_function("sign_request", |b| {
-        b.iter(|| message::sign(&device, "POST", "/v1/payments", "dev", time, black_box(BODY.as_bytes())).unwrap())
+        b.iter(|| message::sign(&device, &request(black_box(BODY.as_bytes()))).unwrap())
     });
     c.bench_function("verify_response", |b| {
         b.iter(|| {
-            message::verify(
-                &server_public,
-                "POST",
-                "/v1/payments",
-                "dev",
-                time,
-                black_box(BODY.as_bytes()),
-                Some(&response_signature),
-            )
-            .unwrap()
+            let string = response(&request(black_box(BODY.as_bytes())));
+            message::verify(&server_public, &string, Some(&response_signature)).unwrap()
         })
     });
     c.bench_function("sign_and_verify_per_payment", |b| {
         b.iter(|| {
-            let s = message::sign(&device, "POST", "/v1/payments", "dev", time, black_box(BODY.as_bytes())).unwrap();
-            message::verify(
-                &server_public,
-                "POST",
-                "/v1/payments",
-                "dev",
-                time,
-                BODY.as_bytes(),
-                Some(&response_signature),
-            )
-            .unwrap();
+            let sent = request(black_box(BODY.as_bytes()));
+            let s = message::sign(&device, &sent).unwrap();
+            message::verify(&server_public, &response(&sent), Some(&response_signature)).unwrap();
             s
         })
     });

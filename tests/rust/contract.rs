@@ -57,7 +57,7 @@ async fn call(
 ) -> (u16, reqwest::header::HeaderMap, Value) {
     let id = device_id(&key.public_key_spki().unwrap());
     let time = system_now_ms().to_string();
-    let signature = message::sign(key, method, path, &id, &time, body.as_bytes()).unwrap();
+    let signature = message::sign(key, &message::request_string(method, path, &id, &time, body.as_bytes())).unwrap();
     let response = reqwest::Client::new()
         .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
         .header(message::CLIENT_ID, &id)
@@ -128,6 +128,9 @@ async fn the_switch_and_the_client_speak_the_spec() {
             credit: Amount::from(&code.amount.unwrap()),
             home_currency: home.into(),
             scheme: Some(code.scheme.as_str().into()),
+            payload: payload.clone(),
+            order_id: None,
+            tip: None,
         };
         check(&spec, "QuoteRequest", &serde_json::to_value(&quote_request).unwrap());
         let (status, _, quote) =
@@ -138,6 +141,7 @@ async fn the_switch_and_the_client_speak_the_spec() {
             payment_id: format!("{:032x}", system_now_ms() as u128 * 1000 + home.len() as u128),
             quote_id: quote["quote_id"].as_str().unwrap().into(),
             payload: payload.clone(),
+            order_id: None,
             debit: serde_json::from_value(quote["debit"].clone()).unwrap(),
             credit: serde_json::from_value(quote["credit"].clone()).unwrap(),
         };
@@ -148,10 +152,32 @@ async fn the_switch_and_the_client_speak_the_spec() {
         check(&spec, "Payment", &paid);
         let (status, _, fetched) = call(&base, &key, "GET", &format!("/v1/payments/{}", payment.payment_id), "").await;
         assert_eq!((status, &fetched), (200, &paid));
+        // A cancel of a payment the switch has answers with the payment as it stands.
+        let cancel = format!("/v1/payments/{}/cancel", payment.payment_id);
+        let (status, _, cancelled) =
+            call(&base, &key, "POST", &cancel, &serde_json::to_string(&payment).unwrap()).await;
+        assert_eq!((status, &cancelled), (200, &paid));
     }
+    // A cancel of a payment the switch never received refuses its id for good.
+    let never = PaymentRequest {
+        payment_id: "c".repeat(32),
+        quote_id: "q".into(),
+        payload: khqr(100),
+        order_id: None,
+        debit: Amount { currency: "USD".into(), value: "1.00".into() },
+        credit: Amount { currency: "KHR".into(), value: "100".into() },
+    };
+    let body = serde_json::to_string(&never).unwrap();
+    let (status, _, cancelled) =
+        call(&base, &key, "POST", &format!("/v1/payments/{}/cancel", "c".repeat(32)), &body).await;
+    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")), "{cancelled}");
+    check(&spec, "Payment", &cancelled);
+    let (status, _, again) = call(&base, &key, "POST", "/v1/payments", &body).await;
+    assert_eq!((status, again["status"].as_str()), (200, Some("cancelled")), "a cancelled id is never paid");
     served.insert("/v1/quotes");
     served.insert("/v1/payments");
     served.insert("/v1/payments/{payment_id}");
+    served.insert("/v1/payments/{payment_id}/cancel");
 
     // Errors, signed, in the spec's shape.
     for (method, path, body) in [
@@ -164,13 +190,9 @@ async fn the_switch_and_the_client_speak_the_spec() {
         signed_headers(&headers);
         check(&spec, "Error", &body);
     }
-    let faults = reqwest::Client::new()
-        .post(format!("{base}/_sandbox/faults"))
-        .json(&json!([{"fault": "http_503", "times": 1}]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(faults.status().as_u16(), 204);
+    let (status, _, _) =
+        call(&base, &key, "POST", "/_sandbox/faults", &json!([{"fault": "http_503", "times": 1}]).to_string()).await;
+    assert_eq!(status, 204);
     let (status, _, body) = call(&base, &key, "GET", "/v1/rates", "").await;
     assert_eq!(status, 503);
     check(&spec, "Error", &body);

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crossqr_core::api::ApiClient;
 use crossqr_core::api::wire::{Amount, BackendCode, PaymentOutcome, PaymentRequest};
-use crossqr_core::api::{ApiClient, ApiErrorKind};
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{JournalState, SessionState, Wallet};
 use crossqr_core::money::{Currency, Decimal};
-use crossqr_core::sign::DeviceKey;
+use crossqr_core::sign::{DeviceKey, message};
+use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::SwitchConfig;
 use crossqr_tests::sandbox::{
     TempDir, api_config, khqr, payment_fault, send, set_faults, signed, static_khqr, switch, wallet, wallet_with,
@@ -48,7 +49,7 @@ async fn cambodian_wallet_pays_jpqr_in_jpy_from_usd() {
     assert_eq!((result.state, session.state()), (SessionState::Settled, SessionState::Settled));
     let history = wallet.history().unwrap();
     assert_eq!((history.len(), history[0].state), (1, JournalState::Settled));
-    assert_eq!(history[0].request.debit, Amount { currency: "USD".into(), value: "8.32".into() });
+    assert_eq!(history[0].payment.debit.to_string(), "8.32 USD");
     sw.stop().await;
 }
 
@@ -89,16 +90,20 @@ async fn static_code_takes_an_entered_amount_and_domestic_quotes_have_no_rate() 
     let wallet = wallet(&sw, Currency::USD, &dir.path("journal.db")).await;
     let mut session = wallet.start(&static_khqr("stall@aclb", Currency::USD)).await.unwrap();
     assert!(session.needs_amount());
-    assert_eq!(session.request_quote().await.unwrap_err().code, "amount_required");
-    assert_eq!(session.enter_amount(Decimal::new(-5, 0)).unwrap_err().code, "negative_amount");
-    assert_eq!(session.enter_amount(Decimal::new(1005, 3)).unwrap_err().code, "too_many_decimals");
+    assert_eq!(session.request_quote().await.unwrap_err().code.as_str(), "amount_required");
+    assert_eq!(session.enter_amount(Decimal::new(-5, 0)).unwrap_err().code.as_str(), "negative_amount");
+    assert_eq!(session.enter_amount(Decimal::new(1005, 3)).unwrap_err().code.as_str(), "too_many_decimals");
     session.enter_amount(Decimal::new(350, 2)).unwrap();
     let summary = session.request_quote().await.unwrap();
     assert_eq!((summary.rate, summary.total.as_str()), (None, "$3.75"));
     assert_eq!(session.pay().await.unwrap().state, SessionState::Settled);
 
     let mut riel = wallet.start(&static_khqr("stall@aclb", Currency::KHR)).await.unwrap();
-    assert_eq!(riel.enter_amount(Decimal::new(10005, 1)).unwrap_err().code, "invalid_amount", "whole riel only");
+    assert_eq!(
+        riel.enter_amount(Decimal::new(10005, 1)).unwrap_err().code.as_str(),
+        "invalid_amount",
+        "whole riel only"
+    );
     sw.stop().await;
 }
 
@@ -112,7 +117,7 @@ async fn a_declined_payment_fails_definitely() {
     session.request_quote().await.unwrap();
     let result = session.pay().await.unwrap();
     assert_eq!(result.state, SessionState::Failed);
-    assert_eq!(result.failure.unwrap().0, "declined");
+    assert_eq!(result.note.unwrap().code, "declined");
     assert_eq!(wallet.history().unwrap()[0].state, JournalState::Failed);
     sw.stop().await;
 }
@@ -135,7 +140,7 @@ async fn every_injected_fault_ends_in_exactly_one_payment() {
     ] {
         let mut session = wallet.start(&jpqr(7, "コンビニ", Some(500))).await.unwrap();
         session.request_quote().await.unwrap();
-        set_faults(&sw, &[payment_fault(fault, 1)]).await;
+        set_faults(&sw, &key, &[payment_fault(fault, 1)]).await;
         let result = session.pay().await.unwrap();
         assert_eq!(result.state, SessionState::Settled, "{fault}: {result:?}");
         let id = result.payment_id.clone();
@@ -146,11 +151,12 @@ async fn every_injected_fault_ends_in_exactly_one_payment() {
             payment_id: format!("{:032x}", system_now_ms()),
             quote_id: quote.id.clone(),
             payload: session.code().payload.clone(),
+            order_id: None,
             debit: Amount::from(&quote.debit),
             credit: Amount::from(&quote.credit),
         };
         let api = ApiClient::new(api_config(&sw), key.clone(), Arc::new(SystemClock)).unwrap();
-        let err = api.pay(&again).await.unwrap_err();
+        let err = api.pay(&again, || Ok(())).await.unwrap_err();
         assert!(err.is(BackendCode::QuoteAlreadyUsed), "{fault}: {err:?}");
     }
     let history = wallet.history().unwrap();
@@ -170,11 +176,11 @@ async fn persistent_faults_leave_payments_pending_until_reconciled() {
     for fault in ["drop_after_commit", "drop_before_commit", "unsigned"] {
         let mut session = wallet.start(&jpqr(9, "大阪 たこ焼き", Some(800))).await.unwrap();
         session.request_quote().await.unwrap();
-        set_faults(&sw, &[payment_fault(fault, 10)]).await;
+        set_faults(&sw, &key, &[payment_fault(fault, 10)]).await;
         let result = session.pay().await.unwrap();
         assert_eq!(result.state, SessionState::Submitted, "{fault}: outcome unknown, not failed");
-        assert_eq!(result.failure.as_ref().unwrap().0, "outcome_unknown");
-        set_faults(&sw, &[]).await;
+        assert_eq!(result.note.as_ref().unwrap().code, "outcome_unknown");
+        set_faults(&sw, &key, &[]).await;
         let committed = backend_status(&key, &sw, &result.payment_id).await;
         assert_eq!(committed.is_some(), fault != "drop_before_commit", "{fault}");
         let refreshed = session.refresh().await.unwrap();
@@ -198,7 +204,7 @@ async fn client_crash_between_submit_and_response() {
         let wallet = wallet_with(&sw, key.clone(), Currency::USD, &journal).await;
         let mut session = wallet.start(&jpqr(1, "らーめん一番", Some(1000))).await.unwrap();
         session.request_quote().await.unwrap();
-        set_faults(&sw, &[payment_fault("drop_after_commit", 10)]).await;
+        set_faults(&sw, &key, &[payment_fault("drop_after_commit", 10)]).await;
         let id = session.pay().await.unwrap().payment_id;
         drop(session);
         drop(wallet);
@@ -211,7 +217,7 @@ async fn client_crash_between_submit_and_response() {
         session.request_quote().await.unwrap();
         session.confirm().unwrap();
         let id = session.payment_id().unwrap().to_owned();
-        set_faults(&sw, &[payment_fault("latency=400", 1)]).await;
+        set_faults(&sw, &key, &[payment_fault("latency=400", 1)]).await;
         let task = tokio::spawn(async move { session.submit().await });
         tokio::time::sleep(Duration::from_millis(150)).await;
         task.abort();
@@ -227,7 +233,7 @@ async fn client_crash_between_submit_and_response() {
         session.confirm().unwrap();
         session.payment_id().unwrap().to_owned()
     };
-    set_faults(&sw, &[]).await;
+    set_faults(&sw, &key, &[]).await;
 
     let reopened = Wallet::open(
         api_config(&sw),
@@ -242,11 +248,15 @@ async fn client_crash_between_submit_and_response() {
     )
     .unwrap();
     let recovered = reopened.recover(3).await.unwrap();
-    let state = |id: &str| recovered.iter().find(|e| e.payment_id == id).map(|e| e.state);
+    let state = |id: &str| recovered.iter().find(|e| e.payment_id() == id).map(|e| e.state);
     assert_eq!(state(&crashed_after_commit), Some(JournalState::Settled));
     assert_eq!(state(&crashed_in_flight), Some(JournalState::Settled));
-    assert_eq!(state(&crashed_before_send), Some(JournalState::Failed), "never sent: abandoned, no money moved");
-    assert_eq!(backend_status(&key, &sw, &crashed_before_send).await, None);
+    assert_eq!(state(&crashed_before_send), Some(JournalState::Failed), "never sent: cancelled, no money moved");
+    assert_eq!(
+        backend_status(&key, &sw, &crashed_before_send).await,
+        Some(PaymentOutcome::Cancelled),
+        "abandoned only through the backend, which now refuses the id for good"
+    );
     assert!(reopened.recover(1).await.unwrap().is_empty(), "nothing left unfinished");
     sw.stop().await;
 }
@@ -275,6 +285,8 @@ async fn switch_restart_keeps_payments_and_finishes_pending_ones() {
     let sw = switch(SwitchConfig { addr, ..config }).await;
     assert_eq!(sw.public_key, server_key, "same signing key after restart");
     assert_eq!(backend_status(&key, &sw, &paid.payment_id).await, Some(PaymentOutcome::Settled));
+    assert!(wallet.recover(1).await.unwrap().is_empty(), "recovery leaves a payment its session still drives");
+    drop(second);
     let recovered = wallet.recover(3).await.unwrap();
     assert_eq!(recovered.iter().map(|e| e.state).collect::<Vec<_>>(), [JournalState::Settled]);
     assert_eq!(backend_status(&key, &sw, &while_down.payment_id).await, Some(PaymentOutcome::Settled));
@@ -285,12 +297,13 @@ async fn switch_restart_keeps_payments_and_finishes_pending_ones() {
 async fn an_expired_quote_cannot_be_paid() {
     let sw = switch(SwitchConfig { quote_ttl_ms: 300, ..SwitchConfig::default() }).await;
     let dir = TempDir::new("expired");
-    let wallet = wallet(&sw, Currency::USD, &dir.path("journal.db")).await;
+    let key = Arc::new(DeviceKey::generate().unwrap());
+    let wallet = wallet_with(&sw, key.clone(), Currency::USD, &dir.path("journal.db")).await;
     // Expired before confirming: refused locally.
     let mut session = wallet.start(&jpqr(8, "コンビニ", Some(900))).await.unwrap();
     session.request_quote().await.unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(session.confirm().unwrap_err().code, "quote_expired");
+    assert_eq!(session.confirm().unwrap_err().code.as_str(), "quote_expired");
     assert_eq!(session.state(), SessionState::Expired);
     // Quote again and pay in time.
     session.request_quote().await.unwrap();
@@ -299,10 +312,10 @@ async fn an_expired_quote_cannot_be_paid() {
     let mut late = wallet.start(&jpqr(8, "コンビニ", Some(901))).await.unwrap();
     late.request_quote().await.unwrap();
     late.confirm().unwrap();
-    set_faults(&sw, &[payment_fault("latency=400", 1)]).await;
+    set_faults(&sw, &key, &[payment_fault("latency=400", 1)]).await;
     let result = late.submit().await.unwrap();
     assert_eq!((result.state, late.state()), (SessionState::Failed, SessionState::Expired));
-    assert_eq!(result.failure.unwrap().0, "quote_expired");
+    assert_eq!(result.note.unwrap().code, "quote_expired");
     sw.stop().await;
 }
 
@@ -321,6 +334,7 @@ async fn bad_requests_are_refused_with_their_own_codes() {
             payment_id: id.into(),
             quote_id: quote.id.clone(),
             payload: session.code().payload.clone(),
+            order_id: None,
             debit: Amount { currency: "USD".into(), value: debit.into() },
             credit: Amount::from(&quote.credit),
         })
@@ -337,22 +351,17 @@ async fn bad_requests_are_refused_with_their_own_codes() {
     let id = crossqr_core::sign::device_id(&spki);
     let time = system_now_ms().to_string();
     let other = DeviceKey::generate().unwrap();
-    let forged = crossqr_core::sign::message::sign(
-        &other,
-        "POST",
-        "/v1/payments",
-        &id,
-        &time,
-        request(&"b".repeat(32), &debit).as_bytes(),
-    )
-    .unwrap();
+    let string_b =
+        message::request_string("POST", "/v1/payments", &id, &time, request(&"b".repeat(32), &debit).as_bytes());
+    let forged = message::sign(&other, &string_b).unwrap();
     let (status, body) =
         send(&sw, "POST", "/v1/payments", &request(&"b".repeat(32), &debit), &id, &time, &forged).await;
     assert_eq!((status, code(&body)), (401, "bad_signature".into()));
     // A replay of a genuine request.
     let body_c = request(&"c".repeat(32), &debit);
     let genuine =
-        crossqr_core::sign::message::sign(key.as_ref(), "POST", "/v1/payments", &id, &time, body_c.as_bytes()).unwrap();
+        message::sign(key.as_ref(), &message::request_string("POST", "/v1/payments", &id, &time, body_c.as_bytes()))
+            .unwrap();
     let (status, first) = send(&sw, "POST", "/v1/payments", &body_c, &id, &time, &genuine).await;
     assert_eq!((status, first["status"].as_str()), (200, Some("settled")));
     let (status, body) = send(&sw, "POST", "/v1/payments", &body_c, &id, &time, &genuine).await;
@@ -376,13 +385,17 @@ async fn bad_requests_are_refused_with_their_own_codes() {
     let (status, body) =
         signed(&sw, &key, "POST", "/v1/codes/resolve", &format!("{{\"payload\":\"{}\"}}", khqr(100)), None).await;
     assert_eq!((status, code(&body)), (422, "unsupported_code".into()));
-    let no_rate = "{\"credit\":{\"currency\":\"EUR\",\"value\":\"5\"},\"home_currency\":\"USD\"}";
-    let (status, body) = signed(&sw, &key, "POST", "/v1/quotes", no_rate, None).await;
+    let head = "000201010211021640001234123412345204599953039785802DE5905Laden6006Berlin6304";
+    let euro_code = format!("{head}{}", crossqr_core::emv::crc::crc16_hex(head.as_bytes()));
+    let no_rate = format!(
+        "{{\"credit\":{{\"currency\":\"EUR\",\"value\":\"5\"}},\"home_currency\":\"USD\",\"payload\":\"{euro_code}\"}}"
+    );
+    let (status, body) = signed(&sw, &key, "POST", "/v1/quotes", &no_rate, None).await;
     assert_eq!((status, code(&body)), (422, "no_rate".into()));
     // The client classes a rejection as definite.
     let api = ApiClient::new(api_config(&sw), key.clone(), Arc::new(SystemClock)).unwrap();
     let err = api.payment(&"e".repeat(32)).await.unwrap_err();
-    assert_eq!((err.kind, err.code), (ApiErrorKind::Rejected, "payment_not_found"));
+    assert_eq!((err.kind, err.code), (ErrorKind::Rejected, ErrorCode::PaymentNotFound));
     assert!(err.definitely_failed());
     sw.stop().await;
 }
@@ -396,7 +409,7 @@ async fn responses_must_carry_the_pinned_signature() {
     let config = crossqr_core::api::ApiConfig { server_key: impostor_pin, max_attempts: 2, ..api_config(&sw) };
     let api = ApiClient::new(config, key, Arc::new(SystemClock)).unwrap();
     let err = api.register(None).await.unwrap_err();
-    assert_eq!(err.kind, ApiErrorKind::OutcomeUnknown);
+    assert_eq!(err.kind, ErrorKind::OutcomeUnknown);
     assert!(err.message.contains("signature"), "{err}");
     let pinned = crossqr_core::api::fetch_server_key(&sw.base_url()).await.unwrap();
     assert_eq!(pinned, sw.public_key);

@@ -1,6 +1,7 @@
 //! Helpers for the host-side integration tests.
 
 pub mod sandbox;
+pub mod sim;
 pub mod synth;
 
 use std::io::Write;

@@ -39,16 +39,18 @@ impl Drop for TempDir {
     }
 }
 
-/// Starts a switch on a free loopback port with `config` (its `addr` is kept if it names a port).
+/// Starts a sandbox switch (fault injection on) on a free loopback port with `config` (its `addr` is
+/// kept if it names a port).
 pub async fn switch(config: SwitchConfig) -> RunningSwitch {
     // Raw reqwest calls in tests need rustls's provider as much as the core's client does.
     crossqr_core::api::tls::install_crypto_provider();
-    crossqr_switch::start(config).await.expect("switch starts")
+    crossqr_switch::start(SwitchConfig { sandbox: true, ..config }).await.expect("switch starts")
 }
 
 /// API settings for tests: short timeouts and backoffs so fault tests run quickly.
 pub fn api_config(switch: &RunningSwitch) -> ApiConfig {
     ApiConfig {
+        allow_http_loopback: true,
         attempt_timeout: Duration::from_millis(800),
         backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(100),
@@ -69,15 +71,11 @@ pub async fn wallet(switch: &RunningSwitch, home: Currency, journal: &Path) -> W
     wallet_with(switch, Arc::new(DeviceKey::generate().expect("key")), home, journal).await
 }
 
-/// Installs fault rules on the switch (replacing any).
-pub async fn set_faults(switch: &RunningSwitch, rules: &[FaultRule]) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_sandbox/faults", switch.base_url()))
-        .json(rules)
-        .send()
-        .await
-        .expect("faults endpoint");
-    assert_eq!(response.status().as_u16(), 204);
+/// Installs fault rules for the device of `key` on the switch (replacing its rules).
+pub async fn set_faults(switch: &RunningSwitch, key: &DeviceKey, rules: &[FaultRule]) {
+    let body = serde_json::to_string(rules).expect("rules");
+    let (status, answer) = signed(switch, key, "POST", "/_sandbox/faults", &body, None).await;
+    assert_eq!(status, 204, "faults installed: {answer}");
 }
 
 /// `times` occurrences of `fault` on payment submissions.
@@ -117,7 +115,8 @@ pub async fn signed(
     let spki = key.public_key_spki().expect("spki");
     let id = crossqr_core::sign::device_id(&spki);
     let time = time_ms.unwrap_or_else(system_now_ms).to_string();
-    let signature = message::sign(key, method, path, &id, &time, body.as_bytes()).expect("sign");
+    let signature =
+        message::sign(key, &message::request_string(method, path, &id, &time, body.as_bytes())).expect("sign");
     send(switch, method, path, body, &id, &time, &signature).await
 }
 
@@ -145,4 +144,95 @@ pub async fn send(
     let status = response.status().as_u16();
     let bytes = response.bytes().await.expect("body");
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// A clock tests move by hand.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    /// A clock reading `ms`.
+    pub fn new(ms: i64) -> Arc<ManualClock> {
+        Arc::new(ManualClock(std::sync::atomic::AtomicI64::new(ms)))
+    }
+
+    /// Moves the clock by `ms` (backwards when negative).
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl crossqr_core::clock::Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A software key store that logs the first line of everything it signs ("POST /v1/payments"), can
+/// be told to refuse from the n-th signature of a given request on, and can have its key replaced.
+#[derive(Debug)]
+pub struct TestSigner {
+    key: std::sync::Mutex<Arc<DeviceKey>>,
+    /// (first line, signatures still allowed) after which it refuses.
+    refuse: std::sync::Mutex<Option<(String, usize)>>,
+    log: std::sync::Mutex<Vec<String>>,
+}
+
+impl TestSigner {
+    /// A signer with a fresh key.
+    pub fn new() -> Arc<TestSigner> {
+        Arc::new(TestSigner {
+            key: std::sync::Mutex::new(Arc::new(DeviceKey::generate().expect("key"))),
+            refuse: std::sync::Mutex::new(None),
+            log: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The key it signs with now.
+    pub fn key(&self) -> Arc<DeviceKey> {
+        self.key.lock().unwrap().clone()
+    }
+
+    /// Signs `allowed` more requests whose first line is `line`, then refuses them.
+    pub fn refuse_after(&self, line: &str, allowed: usize) {
+        *self.refuse.lock().unwrap() = Some((line.to_owned(), allowed));
+    }
+
+    /// Signs everything again.
+    pub fn heal(&self) {
+        *self.refuse.lock().unwrap() = None;
+    }
+
+    /// Replaces the key (a key store that lost or rotated it); returns the old one.
+    pub fn replace_key(&self, key: Arc<DeviceKey>) -> Arc<DeviceKey> {
+        std::mem::replace(&mut *self.key.lock().unwrap(), key)
+    }
+
+    /// How many requests whose first line is `line` it signed.
+    pub fn signed(&self, line: &str) -> usize {
+        self.log.lock().unwrap().iter().filter(|l| *l == line).count()
+    }
+}
+
+impl Signer for TestSigner {
+    fn public_key_spki(&self) -> Result<Vec<u8>, crossqr_core::sign::SignError> {
+        self.key().public_key_spki()
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, crossqr_core::sign::SignError> {
+        let line = String::from_utf8_lossy(message).lines().next().unwrap_or_default().to_owned();
+        if let Some((refused, allowed)) = self.refuse.lock().unwrap().as_mut()
+            && *refused == line
+        {
+            if *allowed == 0 {
+                return Err(crossqr_core::sign::SignError::new(
+                    crossqr_core::ErrorCode::SigningFailed,
+                    "the key store refused (user cancelled)",
+                ));
+            }
+            *allowed -= 1;
+        }
+        self.log.lock().unwrap().push(line);
+        self.key().sign(message)
+    }
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::{Currency, Decimal, Fee, Money, MoneyError, MoneyErrorKind, Quote, Rate, RateTable};
+use crate::error::ErrorCode;
+use crate::money::{Currency, Decimal, Fee, Money, MoneyError, Quote, Rate, RateTable};
 
 /// `{"currency": "USD", "value": "8.09"}`: ISO 4217 code and a decimal string in major units.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,6 +29,11 @@ impl Amount {
     pub fn to_money(&self) -> Result<Money, MoneyError> {
         Money::parse_code(&self.currency, &self.value)
     }
+}
+
+/// The same money, compared as amounts (`1.1` and `1.10` are equal); false when either is not money.
+pub fn same_amount(a: &Amount, b: &Amount) -> bool {
+    matches!((a.to_money(), b.to_money()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// `GET /v1/server-key`.
@@ -117,13 +123,22 @@ impl Rates {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
-    /// What the merchant receives.
+    /// What the merchant receives: the code's amount (or the amount entered for a static code) plus any
+    /// convenience fee the code asks for and any tip entered.
     pub credit: Amount,
     /// The payer's currency.
     pub home_currency: String,
     /// The scheme paid through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
+    /// The scanned code, exactly as read: the quote is bound to it.
+    pub payload: String,
+    /// The network's order id, for codes the backend resolved (Alipay+, Weixin Pay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// The tip the payer entered, for a code that prompts for one (55 = 01); part of `credit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip: Option<Amount>,
 }
 
 /// A fee line.
@@ -154,13 +169,19 @@ pub struct QuoteBody {
     pub fees: Vec<FeeLine>,
     /// Expiry, epoch ms.
     pub expires_at_ms: i64,
+    /// Lowercase hex SHA-256 of the payload the quote was made for.
+    pub payload_digest: String,
+    /// The order the quote was made for, for resolved codes.
+    #[serde(default)]
+    pub order_id: Option<String>,
 }
 
 impl QuoteBody {
     /// The quote as a validated [`Quote`].
     pub fn to_quote(&self) -> Result<Quote, MoneyError> {
+        // The binding fields are checked by the client against its request; the quote keeps its money.
         let price = self.price.parse::<Decimal>().map_err(|_| {
-            MoneyError::new(MoneyErrorKind::InvalidRate, format!("quote price {:?} is not a decimal", self.price))
+            MoneyError::new(ErrorCode::InvalidRate, format!("quote price {:?} is not a decimal", self.price))
         })?;
         let rate = Rate::new(self.pair.parse()?, price)?;
         let fees = self
@@ -178,8 +199,8 @@ impl QuoteBody {
         )
     }
 
-    /// The wire form of `quote`.
-    pub fn from_quote(quote: &Quote) -> QuoteBody {
+    /// The wire form of `quote`, bound to `payload_digest` and `order_id`.
+    pub fn from_quote(quote: &Quote, payload_digest: String, order_id: Option<String>) -> QuoteBody {
         QuoteBody {
             quote_id: quote.id.clone(),
             pair: quote.rate.pair.to_string(),
@@ -192,8 +213,15 @@ impl QuoteBody {
                 .map(|f| FeeLine { label: f.label.clone(), amount: Amount::from(&f.amount) })
                 .collect(),
             expires_at_ms: quote.expires_at_ms,
+            payload_digest,
+            order_id,
         }
     }
+}
+
+/// Lowercase hex SHA-256 of a scanned payload, as quotes carry it.
+pub fn payload_digest(payload: &str) -> String {
+    crate::sign::hex(ring::digest::digest(&ring::digest::SHA256, payload.as_bytes()).as_ref())
 }
 
 /// `POST /v1/payments` body.
@@ -204,8 +232,11 @@ pub struct PaymentRequest {
     pub payment_id: String,
     /// The quote paid.
     pub quote_id: String,
-    /// The scanned code.
+    /// The scanned code (the quote's).
     pub payload: String,
+    /// The network's order id, for resolved codes (the quote's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
     /// Debit, as quoted.
     pub debit: Amount,
     /// Credit, as quoted.
@@ -220,6 +251,8 @@ pub enum PaymentOutcome {
     Settled,
     /// Definitely not paid.
     Failed,
+    /// Cancelled before it was received: definitely not paid, and the id can never be paid.
+    Cancelled,
 }
 
 /// Why a payment failed.
@@ -232,7 +265,7 @@ pub struct Failure {
     pub message: String,
 }
 
-/// `POST /v1/payments` and `GET /v1/payments/{id}` response.
+/// `POST /v1/payments`, `GET /v1/payments/{id}` and `POST /v1/payments/{id}/cancel` response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payment {
@@ -317,6 +350,8 @@ pub enum BackendCode {
     IdempotencyConflict,
     /// 404.
     PaymentNotFound,
+    /// 422: the payment is not for the code (or order) its quote was made for.
+    CodeMismatch,
     /// 503.
     ServiceUnavailable,
     /// 500.
@@ -325,7 +360,7 @@ pub enum BackendCode {
 
 impl BackendCode {
     /// Every code.
-    pub const ALL: [BackendCode; 15] = [
+    pub const ALL: [BackendCode; 16] = [
         BackendCode::InvalidRequest,
         BackendCode::BadSignature,
         BackendCode::StaleRequest,
@@ -339,34 +374,53 @@ impl BackendCode {
         BackendCode::AmountMismatch,
         BackendCode::IdempotencyConflict,
         BackendCode::PaymentNotFound,
+        BackendCode::CodeMismatch,
         BackendCode::ServiceUnavailable,
         BackendCode::Internal,
     ];
 
+    /// The code in the registry.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            BackendCode::InvalidRequest => ErrorCode::InvalidRequest,
+            BackendCode::BadSignature => ErrorCode::BadSignature,
+            BackendCode::StaleRequest => ErrorCode::StaleRequest,
+            BackendCode::ReplayedRequest => ErrorCode::ReplayedRequest,
+            BackendCode::UnknownDevice => ErrorCode::UnknownDevice,
+            BackendCode::UnsupportedCode => ErrorCode::UnsupportedCode,
+            BackendCode::NoRate => ErrorCode::NoRate,
+            BackendCode::QuoteNotFound => ErrorCode::QuoteNotFound,
+            BackendCode::QuoteExpired => ErrorCode::QuoteExpired,
+            BackendCode::QuoteAlreadyUsed => ErrorCode::QuoteAlreadyUsed,
+            BackendCode::AmountMismatch => ErrorCode::AmountMismatch,
+            BackendCode::IdempotencyConflict => ErrorCode::IdempotencyConflict,
+            BackendCode::PaymentNotFound => ErrorCode::PaymentNotFound,
+            BackendCode::CodeMismatch => ErrorCode::CodeMismatch,
+            BackendCode::ServiceUnavailable => ErrorCode::ServiceUnavailable,
+            BackendCode::Internal => ErrorCode::Internal,
+        }
+    }
+
     /// The wire string.
     pub fn as_str(self) -> &'static str {
-        match self {
-            BackendCode::InvalidRequest => "invalid_request",
-            BackendCode::BadSignature => "bad_signature",
-            BackendCode::StaleRequest => "stale_request",
-            BackendCode::ReplayedRequest => "replayed_request",
-            BackendCode::UnknownDevice => "unknown_device",
-            BackendCode::UnsupportedCode => "unsupported_code",
-            BackendCode::NoRate => "no_rate",
-            BackendCode::QuoteNotFound => "quote_not_found",
-            BackendCode::QuoteExpired => "quote_expired",
-            BackendCode::QuoteAlreadyUsed => "quote_already_used",
-            BackendCode::AmountMismatch => "amount_mismatch",
-            BackendCode::IdempotencyConflict => "idempotency_conflict",
-            BackendCode::PaymentNotFound => "payment_not_found",
-            BackendCode::ServiceUnavailable => "service_unavailable",
-            BackendCode::Internal => "internal",
-        }
+        self.code().as_str()
     }
 
     /// From the wire string.
     pub fn parse(code: &str) -> Option<BackendCode> {
         BackendCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// True when the backend refused before looking at the request's content (authentication, replay
+    /// window): such a refusal says nothing about an earlier attempt of the same request.
+    pub fn is_authentication(self) -> bool {
+        matches!(
+            self,
+            BackendCode::BadSignature
+                | BackendCode::StaleRequest
+                | BackendCode::ReplayedRequest
+                | BackendCode::UnknownDevice
+        )
     }
 
     /// The HTTP status the backend answers with.
@@ -380,7 +434,10 @@ impl BackendCode {
             BackendCode::QuoteNotFound | BackendCode::PaymentNotFound => 404,
             BackendCode::QuoteAlreadyUsed | BackendCode::IdempotencyConflict => 409,
             BackendCode::QuoteExpired => 410,
-            BackendCode::UnsupportedCode | BackendCode::NoRate | BackendCode::AmountMismatch => 422,
+            BackendCode::UnsupportedCode
+            | BackendCode::NoRate
+            | BackendCode::AmountMismatch
+            | BackendCode::CodeMismatch => 422,
             BackendCode::Internal => 500,
             BackendCode::ServiceUnavailable => 503,
         }
@@ -389,7 +446,6 @@ impl BackendCode {
 
 /// Parses an ISO code into a currency, for request validation.
 pub fn currency(code: &str) -> Result<Currency, MoneyError> {
-    Currency::from_code(code).ok_or_else(|| {
-        MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
-    })
+    Currency::from_code(code)
+        .ok_or_else(|| MoneyError::new(ErrorCode::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency")))
 }

@@ -282,7 +282,7 @@ pub fn is_digits(v: &str, n: usize) -> bool {
 mod tests {
     use super::*;
     use crate::emv::{crc, decode};
-    use crate::error::CodeErrorKind;
+    use crate::error::ErrorCode;
 
     fn with_crc(body: &str) -> String {
         let mut s = body.to_owned() + "6304";
@@ -320,21 +320,21 @@ mod tests {
 
     #[test]
     fn refuses_bad_values() {
-        let kind = |body: &str| read_body(body).unwrap_err().kind;
-        assert_eq!(kind("0002010102135303840"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("00020152041A2B"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("0002015303000"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("00020154031.5"), CodeErrorKind::MissingField);
-        assert_eq!(kind("000201530339254031.5"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("000201530384054051.1.5"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("00020153038405404-1.5"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("000201530384054010"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("00020153038405414100000000000.0"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("0002015303840550202"), CodeErrorKind::MissingField);
-        assert_eq!(kind("00020153038405502035703100"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("0002015303840550204"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("0002015802kh"), CodeErrorKind::InvalidField);
-        assert_eq!(kind("0003001"), CodeErrorKind::InvalidField);
+        let kind = |body: &str| read_body(body).unwrap_err().code;
+        assert_eq!(kind("0002010102135303840"), ErrorCode::InvalidField);
+        assert_eq!(kind("00020152041A2B"), ErrorCode::InvalidField);
+        assert_eq!(kind("0002015303000"), ErrorCode::InvalidField);
+        assert_eq!(kind("00020154031.5"), ErrorCode::MissingField);
+        assert_eq!(kind("000201530339254031.5"), ErrorCode::InvalidField);
+        assert_eq!(kind("000201530384054051.1.5"), ErrorCode::InvalidField);
+        assert_eq!(kind("00020153038405404-1.5"), ErrorCode::InvalidField);
+        assert_eq!(kind("000201530384054010"), ErrorCode::InvalidField);
+        assert_eq!(kind("00020153038405414100000000000.0"), ErrorCode::InvalidField);
+        assert_eq!(kind("0002015303840550202"), ErrorCode::MissingField);
+        assert_eq!(kind("00020153038405502035703100"), ErrorCode::InvalidField);
+        assert_eq!(kind("0002015303840550204"), ErrorCode::InvalidField);
+        assert_eq!(kind("0002015802kh"), ErrorCode::InvalidField);
+        assert_eq!(kind("0003001"), ErrorCode::InvalidField);
     }
 
     #[test]

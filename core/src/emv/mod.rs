@@ -6,7 +6,7 @@ pub mod crc;
 pub mod fields;
 pub mod tlv;
 
-use crate::error::{CodeError, CodeErrorKind, Warning};
+use crate::error::{CodeError, ErrorCode, Warning};
 pub use tlv::DataObject;
 
 /// EMVCo limit on the whole payload, in characters.
@@ -114,7 +114,7 @@ fn check_trailing_crc(payload: &str) -> Result<bool, CodeError> {
     let computed = crc::crc16(&bytes[..split]);
     if parsed != computed {
         return Err(CodeError::new(
-            CodeErrorKind::CrcMismatch,
+            ErrorCode::CrcMismatch,
             format!("CRC is {} but the payload's CRC is {computed:04X}", String::from_utf8_lossy(written)),
         ));
     }
@@ -184,7 +184,7 @@ impl Encoder {
         for (sub, value) in subs {
             if let Some(value) = value {
                 check_encodable(*sub, value)
-                    .map_err(|e| CodeError::new(e.kind, format!("template {id:02}: {}", e.message)))?;
+                    .map_err(|e| CodeError::new(e.code, format!("template {id:02}: {}", e.message)))?;
                 tlv::write(&mut inner, *sub, value);
             }
         }
@@ -223,9 +223,9 @@ mod tests {
 
     const KHQR: &str = "00020101021129180014jonhsmith@nbcq5204599953031165802KH5910Jonh Smith6010Phnom Penh6304856B";
 
-    fn err(payload: &str) -> (CodeErrorKind, String) {
+    fn err(payload: &str) -> (ErrorCode, String) {
         let e = decode(payload).unwrap_err();
-        (e.kind, e.message)
+        (e.code, e.message)
     }
 
     #[test]
@@ -240,9 +240,9 @@ mod tests {
 
     #[test]
     fn checks_crc_in_either_case() {
-        assert_eq!(err(&KHQR.replace("856B", "856C")).0, CodeErrorKind::CrcMismatch);
+        assert_eq!(err(&KHQR.replace("856B", "856C")).0, ErrorCode::CrcMismatch);
         assert!(decode(&KHQR.replace("856B", "856b")).is_ok());
-        assert_eq!(err(&KHQR.replace("856B", "85 B")).0, CodeErrorKind::Malformed);
+        assert_eq!(err(&KHQR.replace("856B", "85 B")).0, ErrorCode::Malformed);
     }
 
     #[test]
@@ -256,8 +256,8 @@ mod tests {
         assert!(err(&with_crc("0002015802KH5802KH")).1.contains("duplicate top-level ID 58"));
         assert!(err(&with_crc("00020129040012")).1.contains("template 29"));
         assert!(err(&with_crc("0002015899KH")).1.contains("runs past the end"));
-        assert_eq!(err("0002015802KH").0, CodeErrorKind::MissingField);
-        assert_eq!(err("00020163041234").0, CodeErrorKind::CrcMismatch);
+        assert_eq!(err("0002015802KH").0, ErrorCode::MissingField);
+        assert_eq!(err("00020163041234").0, ErrorCode::CrcMismatch);
         let long = with_crc(&format!(
             "000201{}",
             "5999xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -279,7 +279,7 @@ mod tests {
             enc.push(id, v).unwrap();
         }
         assert_eq!(enc.finish().unwrap(), KHQR);
-        assert_eq!(Encoder::new().push(59, "").unwrap_err().kind, CodeErrorKind::InvalidField);
+        assert_eq!(Encoder::new().push(59, "").unwrap_err().code, ErrorCode::InvalidField);
         assert!(Encoder::new().push(59, &"x".repeat(100)).is_err());
     }
 }

@@ -6,47 +6,20 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::Currency;
-use crate::error::ErrorCode;
+use crate::error::{Coded, ErrorCode};
 
-/// Why an amount was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MoneyErrorKind {
-    /// Not a plain decimal number (digits with at most one `.`).
-    InvalidAmount,
-    /// More digits after the point than the currency's minor unit allows.
-    TooManyDecimals,
-    /// Below zero.
-    Negative,
-    /// Too large to represent exactly.
-    Overflow,
-    /// Not an ISO 4217 currency.
-    UnknownCurrency,
-    /// Two amounts in different currencies were combined.
-    CurrencyMismatch,
-    /// No exchange rate connects the two currencies.
-    NoRate,
-    /// An exchange rate that is zero, negative, or between a currency and itself.
-    InvalidRate,
-    /// A firm quote used after its expiry.
-    QuoteExpired,
-    /// A quote whose parts do not fit together (fees in another currency, fees above the debit…).
-    InvalidQuote,
-    /// A display locale this library has no data for.
-    UnsupportedLocale,
-}
-
-/// An amount or currency that could not be accepted.
+/// An amount, currency, rate, quote or locale that could not be accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MoneyError {
     /// The stable reason.
-    pub kind: MoneyErrorKind,
+    pub code: ErrorCode,
     /// For a human.
     pub message: String,
 }
 
 impl MoneyError {
-    pub(crate) fn new(kind: MoneyErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
     }
 }
 
@@ -58,21 +31,9 @@ impl fmt::Display for MoneyError {
 
 impl std::error::Error for MoneyError {}
 
-impl ErrorCode for MoneyError {
-    fn code(&self) -> &'static str {
-        match self.kind {
-            MoneyErrorKind::InvalidAmount => "invalid_amount",
-            MoneyErrorKind::TooManyDecimals => "too_many_decimals",
-            MoneyErrorKind::Negative => "negative_amount",
-            MoneyErrorKind::Overflow => "amount_overflow",
-            MoneyErrorKind::UnknownCurrency => "unknown_currency",
-            MoneyErrorKind::CurrencyMismatch => "currency_mismatch",
-            MoneyErrorKind::NoRate => "no_rate",
-            MoneyErrorKind::InvalidRate => "invalid_rate",
-            MoneyErrorKind::QuoteExpired => "quote_expired",
-            MoneyErrorKind::InvalidQuote => "invalid_quote",
-            MoneyErrorKind::UnsupportedLocale => "unsupported_locale",
-        }
+impl Coded for MoneyError {
+    fn code(&self) -> ErrorCode {
+        self.code
     }
 }
 
@@ -87,14 +48,14 @@ impl Money {
     /// `amount` of `currency`, refused if negative or more precise than the currency's minor unit.
     pub fn new(amount: Decimal, currency: Currency) -> Result<Money, MoneyError> {
         if amount.is_sign_negative() && !amount.is_zero() {
-            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("amount {amount} is negative")));
+            return Err(MoneyError::new(ErrorCode::NegativeAmount, format!("amount {amount} is negative")));
         }
         let amount = amount.abs();
         if let Some(minor) = currency.minor_unit()
             && amount.normalize().scale() > minor
         {
             return Err(MoneyError::new(
-                MoneyErrorKind::TooManyDecimals,
+                ErrorCode::TooManyDecimals,
                 format!("{currency} allows {minor} decimal places; {amount} has more"),
             ));
         }
@@ -111,11 +72,11 @@ impl Money {
         };
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if text.starts_with('-') && (digits(&text[1..]) || text[1..].contains('.')) {
-            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("amount {text:?} is negative")));
+            return Err(MoneyError::new(ErrorCode::NegativeAmount, format!("amount {text:?} is negative")));
         }
         if !digits(int) || frac.is_some_and(|f| !digits(f)) {
             return Err(MoneyError::new(
-                MoneyErrorKind::InvalidAmount,
+                ErrorCode::InvalidAmount,
                 format!("amount {text:?} is not a plain decimal number"),
             ));
         }
@@ -124,14 +85,14 @@ impl Money {
             && frac_len > minor as usize
         {
             return Err(MoneyError::new(
-                MoneyErrorKind::TooManyDecimals,
+                ErrorCode::TooManyDecimals,
                 format!("{currency} allows {minor} decimal places; {text:?} has {frac_len}"),
             ));
         }
         let amount = Decimal::from_str(text)
             .ok()
             .filter(|d| d.scale() as usize == frac_len)
-            .ok_or_else(|| MoneyError::new(MoneyErrorKind::Overflow, format!("amount {text:?} is too large")))?;
+            .ok_or_else(|| MoneyError::new(ErrorCode::AmountOverflow, format!("amount {text:?} is too large")))?;
         Ok(Money { amount, currency })
     }
 
@@ -172,7 +133,7 @@ impl Money {
         self.same_currency(other)?;
         let diff = self.amount.checked_sub(other.amount).ok_or_else(|| overflow(self, "-", other))?;
         if diff.is_sign_negative() && !diff.is_zero() {
-            return Err(MoneyError::new(MoneyErrorKind::Negative, format!("{self} - {other} is negative")));
+            return Err(MoneyError::new(ErrorCode::NegativeAmount, format!("{self} - {other} is negative")));
         }
         Ok(Money { amount: diff, currency: self.currency })
     }
@@ -185,7 +146,7 @@ impl Money {
     fn same_currency(self, other: Money) -> Result<(), MoneyError> {
         if self.currency != other.currency {
             return Err(MoneyError::new(
-                MoneyErrorKind::CurrencyMismatch,
+                ErrorCode::CurrencyMismatch,
                 format!("cannot combine {} with {}", self.currency, other.currency),
             ));
         }
@@ -194,7 +155,7 @@ impl Money {
 }
 
 fn overflow(a: Money, op: &str, b: Money) -> MoneyError {
-    MoneyError::new(MoneyErrorKind::Overflow, format!("{a} {op} {b} overflows"))
+    MoneyError::new(ErrorCode::AmountOverflow, format!("{a} {op} {b} overflows"))
 }
 
 impl fmt::Display for Money {
@@ -209,7 +170,9 @@ mod tests {
     use super::*;
 
     fn parse(text: &str, code: &str) -> Result<String, &'static str> {
-        Money::parse(text, Currency::from_code(code).unwrap()).map(|m| m.amount().to_string()).map_err(|e| e.code())
+        Money::parse(text, Currency::from_code(code).unwrap())
+            .map(|m| m.amount().to_string())
+            .map_err(|e| e.code().as_str())
     }
 
     #[test]
@@ -240,13 +203,13 @@ mod tests {
         let usd = |t| Money::parse(t, Currency::USD).unwrap();
         assert_eq!(usd("1.10").checked_add(usd("2.05")).unwrap().amount().to_string(), "3.15");
         assert_eq!(usd("3.15").checked_sub(usd("3.15")).unwrap().amount().to_string(), "0.00");
-        assert_eq!(usd("1").checked_sub(usd("2")).unwrap_err().kind, MoneyErrorKind::Negative);
+        assert_eq!(usd("1").checked_sub(usd("2")).unwrap_err().code, ErrorCode::NegativeAmount);
         let yen = Money::parse("1", Currency::JPY).unwrap();
-        assert_eq!(usd("1").checked_add(yen).unwrap_err().code(), "currency_mismatch");
+        assert_eq!(usd("1").checked_add(yen).unwrap_err().code().as_str(), "currency_mismatch");
         let max = Money::new(Decimal::MAX, Currency::JPY).unwrap();
-        assert_eq!(max.checked_add(yen).unwrap_err().kind, MoneyErrorKind::Overflow);
+        assert_eq!(max.checked_add(yen).unwrap_err().code, ErrorCode::AmountOverflow);
         assert_eq!(Money::sum(Currency::USD, &[usd("1.10"), usd("0.90")]).unwrap().amount().to_string(), "2.00");
-        assert_eq!(Money::parse_code("XYZ", "1").unwrap_err().code(), "unknown_currency");
+        assert_eq!(Money::parse_code("XYZ", "1").unwrap_err().code().as_str(), "unknown_currency");
     }
 
     #[test]
@@ -254,7 +217,7 @@ mod tests {
         let usd = Currency::USD;
         assert!(Money::new(Decimal::new(110, 2), usd).is_ok());
         assert!(Money::new(Decimal::new(1100, 3), usd).is_ok());
-        assert_eq!(Money::new(Decimal::new(1105, 3), usd).unwrap_err().kind, MoneyErrorKind::TooManyDecimals);
-        assert_eq!(Money::new(Decimal::new(-1, 0), usd).unwrap_err().kind, MoneyErrorKind::Negative);
+        assert_eq!(Money::new(Decimal::new(1105, 3), usd).unwrap_err().code, ErrorCode::TooManyDecimals);
+        assert_eq!(Money::new(Decimal::new(-1, 0), usd).unwrap_err().code, ErrorCode::NegativeAmount);
     }
 }

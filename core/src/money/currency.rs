@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::amount::{MoneyError, MoneyErrorKind};
+use super::amount::MoneyError;
+use crate::error::ErrorCode;
 
 /// An ISO 4217 currency: alpha-3 code, numeric code, minor unit.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,9 +101,8 @@ impl FromStr for Currency {
 
     /// The currency with ISO 4217 alphabetic `code` (exact case); `unknown_currency` otherwise.
     fn from_str(code: &str) -> Result<Currency, MoneyError> {
-        Currency::from_code(code).ok_or_else(|| {
-            MoneyError::new(MoneyErrorKind::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency"))
-        })
+        Currency::from_code(code)
+            .ok_or_else(|| MoneyError::new(ErrorCode::UnknownCurrency, format!("{code:?} is not an ISO 4217 currency")))
     }
 }
 

@@ -16,7 +16,8 @@ use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_locale_core::Locale;
 use rust_decimal::Decimal;
 
-use super::{Currency, Money, MoneyError, MoneyErrorKind};
+use super::{Currency, Money, MoneyError};
+use crate::error::ErrorCode;
 
 /// The languages crossqr displays money in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -60,7 +61,7 @@ impl FromStr for DisplayLocale {
         let language = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
         DisplayLocale::ALL.into_iter().find(|l| l.tag() == language).ok_or_else(|| {
             MoneyError::new(
-                MoneyErrorKind::UnsupportedLocale,
+                ErrorCode::UnsupportedLocale,
                 format!("no display data for locale {tag:?} (en, km, ja, zh)"),
             )
         })
@@ -89,7 +90,7 @@ pub struct DisplayOptions {
 }
 
 fn data_error(e: impl std::fmt::Display) -> MoneyError {
-    MoneyError::new(MoneyErrorKind::UnsupportedLocale, format!("locale data: {e}"))
+    MoneyError::new(ErrorCode::UnsupportedLocale, format!("locale data: {e}"))
 }
 
 /// Decimal places shown for `money`: the currency's minor unit (whole riel shown without decimals),
@@ -177,7 +178,7 @@ fn with_symbol(prefix: &str, suffix: &str, symbol: &str) -> (String, String) {
 
 /// Reads back a displayed amount of `currency` (Latin or Khmer digits, the locale's separators).
 pub fn parse(text: &str, currency: Currency, locale: DisplayLocale) -> Result<Money, MoneyError> {
-    let invalid = || MoneyError::new(MoneyErrorKind::InvalidAmount, format!("{text:?} is not a displayed amount"));
+    let invalid = || MoneyError::new(ErrorCode::InvalidAmount, format!("{text:?} is not a displayed amount"));
     let khmer = text.chars().any(|c| ('០'..='៩').contains(&c));
     let sample = decimal_formatter(locale, khmer)?.format(&fixed(Decimal::new(12345, 1), 1)?).to_string();
     let (group, decimal) = separators(&sample).ok_or_else(invalid)?;
@@ -212,7 +213,7 @@ fn separators(sample: &str) -> Option<(char, char)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode as _;
+    use crate::error::Coded as _;
 
     const NBSP: char = '\u{a0}';
 
@@ -254,6 +255,6 @@ mod tests {
     fn locales_parse_from_tags() {
         assert_eq!("km-KH".parse::<DisplayLocale>().unwrap(), DisplayLocale::Km);
         assert_eq!("zh_Hans_CN".parse::<DisplayLocale>().unwrap(), DisplayLocale::Zh);
-        assert_eq!("fr".parse::<DisplayLocale>().unwrap_err().code(), "unsupported_locale");
+        assert_eq!("fr".parse::<DisplayLocale>().unwrap_err().code().as_str(), "unsupported_locale");
     }
 }

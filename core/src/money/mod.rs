@@ -9,7 +9,7 @@ mod rate;
 mod rounding;
 pub mod summary;
 
-pub use amount::{Money, MoneyError, MoneyErrorKind};
+pub use amount::{Money, MoneyError};
 pub use currency::Currency;
 pub use display::{DisplayLocale, DisplayOptions, SymbolStyle};
 pub use quote::{Fee, IndicativeQuote, Quote};

@@ -4,7 +4,8 @@
 use rust_decimal::Decimal;
 
 use super::rate::convert_by;
-use super::{Currency, Money, MoneyError, MoneyErrorKind, Rate, RateTable, RoundingRule};
+use super::{Currency, Money, MoneyError, Rate, RateTable, RoundingRule};
+use crate::error::ErrorCode;
 
 /// A fee charged to the payer, shown on its own line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl Quote {
         fees: Vec<Fee>,
         expires_at_ms: i64,
     ) -> Result<Quote, MoneyError> {
-        let invalid = |m: String| MoneyError::new(MoneyErrorKind::InvalidQuote, m);
+        let invalid = |m: String| MoneyError::new(ErrorCode::InvalidQuote, m);
         if id.trim().is_empty() {
             return Err(invalid("quote has no id".into()));
         }
@@ -85,7 +86,7 @@ impl Quote {
     pub fn ensure_usable(&self, now_ms: i64) -> Result<(), MoneyError> {
         if now_ms >= self.expires_at_ms {
             return Err(MoneyError::new(
-                MoneyErrorKind::QuoteExpired,
+                ErrorCode::QuoteExpired,
                 format!("quote {} expired at {}; now is {now_ms}", self.id, self.expires_at_ms),
             ));
         }
@@ -118,7 +119,7 @@ impl RateTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode as _;
+    use crate::error::Coded as _;
 
     fn m(code: &str, v: &str) -> Money {
         Money::parse_code(code, v).unwrap()
@@ -135,13 +136,13 @@ mod tests {
         assert_eq!(q.fee_total().to_string(), "0.50 USD");
         assert_eq!(q.effective_rate().unwrap().round_dp(6).to_string(), "0.007158");
         assert!(q.ensure_usable(9_999).is_ok());
-        assert_eq!(q.ensure_usable(10_000).unwrap_err().code(), "quote_expired");
+        assert_eq!(q.ensure_usable(10_000).unwrap_err().code().as_str(), "quote_expired");
         assert_eq!((q.remaining_ms(4_000), q.remaining_ms(20_000)), (6_000, 0));
     }
 
     #[test]
     fn refuses_quotes_that_do_not_fit() {
-        let code = |r: Result<Quote, MoneyError>| r.unwrap_err().code();
+        let code = |r: Result<Quote, MoneyError>| r.unwrap_err().code.as_str();
         assert_eq!(code(quote(vec![Fee { label: "x".into(), amount: m("JPY", "10") }], "8.09")), "invalid_quote");
         assert_eq!(code(quote(vec![Fee { label: "x".into(), amount: m("USD", "9") }], "8.09")), "invalid_quote");
         let khr_rate = Rate::parse("USD/KHR=4100").unwrap();

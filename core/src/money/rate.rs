@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{Currency, Money, MoneyError, MoneyErrorKind, RoundingRule};
+use super::{Currency, Money, MoneyError, RoundingRule};
+use crate::error::ErrorCode;
 
 /// `BASE/QUOTE`, e.g. `USD/JPY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,8 +23,7 @@ impl FromStr for CurrencyPair {
 
     /// Parses `USD/JPY`.
     fn from_str(s: &str) -> Result<Self, MoneyError> {
-        let invalid =
-            || MoneyError::new(MoneyErrorKind::InvalidRate, format!("{s:?} is not a currency pair like USD/JPY"));
+        let invalid = || MoneyError::new(ErrorCode::InvalidRate, format!("{s:?} is not a currency pair like USD/JPY"));
         let (base, quote) = s.split_once('/').ok_or_else(invalid)?;
         Ok(CurrencyPair { base: base.trim().parse()?, quote: quote.trim().parse()? })
     }
@@ -48,11 +48,11 @@ impl Rate {
     /// A rate, refusing a non-positive price, and any price but 1 between a currency and itself.
     pub fn new(pair: CurrencyPair, price: Decimal) -> Result<Rate, MoneyError> {
         if price <= Decimal::ZERO {
-            return Err(MoneyError::new(MoneyErrorKind::InvalidRate, format!("rate {pair} = {price} is not positive")));
+            return Err(MoneyError::new(ErrorCode::InvalidRate, format!("rate {pair} = {price} is not positive")));
         }
         if pair.base == pair.quote && price != Decimal::ONE {
             return Err(MoneyError::new(
-                MoneyErrorKind::InvalidRate,
+                ErrorCode::InvalidRate,
                 format!("rate {pair} = {price}: a currency buys itself at 1"),
             ));
         }
@@ -63,10 +63,9 @@ impl Rate {
     pub fn parse(text: &str) -> Result<Rate, MoneyError> {
         let (pair, price) = text
             .split_once('=')
-            .ok_or_else(|| MoneyError::new(MoneyErrorKind::InvalidRate, format!("{text:?} is not PAIR=PRICE")))?;
-        let price = Decimal::from_str(price.trim()).map_err(|_| {
-            MoneyError::new(MoneyErrorKind::InvalidRate, format!("rate {price:?} is not a decimal number"))
-        })?;
+            .ok_or_else(|| MoneyError::new(ErrorCode::InvalidRate, format!("{text:?} is not PAIR=PRICE")))?;
+        let price = Decimal::from_str(price.trim())
+            .map_err(|_| MoneyError::new(ErrorCode::InvalidRate, format!("rate {price:?} is not a decimal number")))?;
         Rate::new(pair.trim().parse()?, price)
     }
 
@@ -79,9 +78,9 @@ impl Rate {
         } else if (from, to) == (quote, base) {
             Decimal::ONE
                 .checked_div(self.price)
-                .ok_or_else(|| MoneyError::new(MoneyErrorKind::InvalidRate, format!("rate {self} cannot be inverted")))
+                .ok_or_else(|| MoneyError::new(ErrorCode::InvalidRate, format!("rate {self} cannot be inverted")))
         } else {
-            Err(MoneyError::new(MoneyErrorKind::NoRate, format!("rate {} does not convert {from} to {to}", self.pair)))
+            Err(MoneyError::new(ErrorCode::NoRate, format!("rate {} does not convert {from} to {to}", self.pair)))
         }
     }
 
@@ -108,7 +107,7 @@ pub(crate) fn convert_by(money: Money, factor: Decimal, to: Currency, rule: Roun
     let raw = money
         .amount()
         .checked_mul(factor)
-        .ok_or_else(|| MoneyError::new(MoneyErrorKind::Overflow, format!("{money} × {factor} overflows")))?;
+        .ok_or_else(|| MoneyError::new(ErrorCode::AmountOverflow, format!("{money} × {factor} overflows")))?;
     Money::new(rule.round(raw, to)?, to)
 }
 
@@ -137,10 +136,10 @@ impl RateTable {
             if let Some(b) = self.rates.iter().find_map(|r| r.factor(via, to).ok()) {
                 return a
                     .checked_mul(b)
-                    .ok_or_else(|| MoneyError::new(MoneyErrorKind::Overflow, "cross rate overflows"));
+                    .ok_or_else(|| MoneyError::new(ErrorCode::AmountOverflow, "cross rate overflows"));
             }
         }
-        Err(MoneyError::new(MoneyErrorKind::NoRate, format!("no cached rate converts {from} to {to}")))
+        Err(MoneyError::new(ErrorCode::NoRate, format!("no cached rate converts {from} to {to}")))
     }
 
     /// How old the rates are at `now_ms`.
@@ -160,7 +159,7 @@ fn other_side(rate: &Rate, currency: Currency) -> Option<Currency> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode as _;
+    use crate::error::Coded as _;
 
     fn money(code: &str, v: &str) -> Money {
         Money::parse_code(code, v).unwrap()
@@ -174,7 +173,7 @@ mod tests {
         assert_eq!(usd_jpy.convert(money("JPY", "1200"), Currency::USD, r).unwrap().to_string(), "8.00 USD");
         assert_eq!(usd_jpy.convert(money("USD", "8.00"), Currency::JPY, r).unwrap().to_string(), "1200 JPY");
         assert_eq!(jpy_usd.convert(money("JPY", "1200"), Currency::USD, r).unwrap().to_string(), "8.00 USD");
-        assert_eq!(usd_jpy.convert(money("KHR", "100"), Currency::USD, r).unwrap_err().code(), "no_rate");
+        assert_eq!(usd_jpy.convert(money("KHR", "100"), Currency::USD, r).unwrap_err().code().as_str(), "no_rate");
         assert_eq!(usd_jpy.inverse().unwrap().pair.to_string(), "JPY/USD");
     }
 
@@ -195,7 +194,7 @@ mod tests {
         assert_eq!(table.factor(Currency::USD, Currency::KHR).unwrap(), Decimal::from(4100));
         let jpy_khr = table.factor(Currency::JPY, Currency::KHR).unwrap();
         assert_eq!(jpy_khr.round_dp(6).to_string(), "27.333333");
-        assert_eq!(table.factor(Currency::THB, Currency::KHR).unwrap_err().code(), "no_rate");
+        assert_eq!(table.factor(Currency::THB, Currency::KHR).unwrap_err().code().as_str(), "no_rate");
         assert_eq!(table.age_ms(61_000), 60_000);
         assert_eq!(table.age_ms(0), 0);
     }

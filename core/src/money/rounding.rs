@@ -3,7 +3,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Currency, MoneyError, MoneyErrorKind};
+use super::{Currency, MoneyError};
+use crate::error::ErrorCode;
 
 /// How a value between two representable amounts is resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -95,12 +96,11 @@ impl RoundingRule {
                 .map(|q| q.round_dp_with_strategy(0, strategy))
                 .and_then(|q| q.checked_mul(step))
                 .ok_or_else(|| {
-                    MoneyError::new(MoneyErrorKind::Overflow, format!("{value} cannot be rounded to {step}"))
+                    MoneyError::new(ErrorCode::AmountOverflow, format!("{value} cannot be rounded to {step}"))
                 }),
-            Precision::Increment(step) => Err(MoneyError::new(
-                MoneyErrorKind::InvalidAmount,
-                format!("rounding increment {step} must be positive"),
-            )),
+            Precision::Increment(step) => {
+                Err(MoneyError::new(ErrorCode::InvalidAmount, format!("rounding increment {step} must be positive")))
+            }
         }
     }
 }

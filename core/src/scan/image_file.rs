@@ -17,7 +17,10 @@ impl LumaImage {
     /// Decodes PNG or JPEG bytes.
     pub fn decode(bytes: &[u8]) -> Result<LumaImage, ScanError> {
         let img = image::load_from_memory(bytes)
-            .map_err(|e| ScanError { code: "image_unreadable", message: format!("not a readable PNG or JPEG: {e}") })?
+            .map_err(|e| ScanError {
+                code: crate::error::ErrorCode::ImageUnreadable,
+                message: format!("not a readable PNG or JPEG: {e}"),
+            })?
             .to_luma8();
         let (width, height) = img.dimensions();
         Ok(LumaImage { luma: img.into_raw(), width, height })
@@ -26,7 +29,7 @@ impl LumaImage {
     /// Reads and decodes a file.
     pub fn open(path: &std::path::Path) -> Result<LumaImage, ScanError> {
         let bytes = std::fs::read(path).map_err(|e| ScanError {
-            code: "image_unreadable",
+            code: crate::error::ErrorCode::ImageUnreadable,
             message: format!("cannot read {}: {e}", path.display()),
         })?;
         LumaImage::decode(&bytes)

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 pub use frame::{Frame, PixelFormat, Point, Rotation};
 
-use crate::error::ErrorCode;
+use crate::error::{Coded, ErrorCode};
 use binarize::{MEAN_OFFSET, NORMAL_RANGE, binarize, binarize_mean, mean_radius};
 use frame::Gray;
 use rxing::common::BitMatrix;
@@ -37,14 +37,14 @@ use rxing_pass::{Decoded, Located};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanError {
     /// Stable code: `invalid_frame` or `image_unreadable`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// For a human.
     pub message: String,
 }
 
 impl ScanError {
     pub(crate) fn invalid_frame(message: impl Into<String>) -> Self {
-        ScanError { code: "invalid_frame", message: message.into() }
+        ScanError { code: ErrorCode::InvalidFrame, message: message.into() }
     }
 }
 
@@ -56,8 +56,8 @@ impl fmt::Display for ScanError {
 
 impl std::error::Error for ScanError {}
 
-impl ErrorCode for ScanError {
-    fn code(&self) -> &'static str {
+impl Coded for ScanError {
+    fn code(&self) -> ErrorCode {
         self.code
     }
 }

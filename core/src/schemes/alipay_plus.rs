@@ -146,8 +146,8 @@ mod tests {
         assert!(read_mpm_payload(&STANDARD.encode("GP"), "h").is_err());
         assert!(read_mpm_payload(&STANDARD.encode("GPLD0x1"), "h").is_err());
         assert_eq!(
-            read_mpm_payload(&STANDARD.encode("XXXX000"), "h").unwrap_err().kind,
-            crate::CodeErrorKind::MissingField
+            read_mpm_payload(&STANDARD.encode("XXXX000"), "h").unwrap_err().code,
+            crate::ErrorCode::MissingField
         );
         assert!(mpm_parts("/MPM/3/abc").is_some());
         assert!(mpm_parts("/MPM/x/abc").is_none());

@@ -8,6 +8,7 @@ mod alipay_plus;
 mod bharatqr;
 pub mod code;
 mod cpm;
+mod credit;
 mod duitnow;
 mod jpqr;
 pub mod khqr;
@@ -28,10 +29,11 @@ pub use code::{
     Account, AdditionalData, AlipayPlusInfo, CodeFormat, JpqrStoreId, KhqrAccountType, KhqrInfo, Merchant, PaymentCode,
     RawObject, Scheme, SchemeDetails, Tip, UpiInfo,
 };
+pub use credit::Credit;
 pub use summary::{AccountSummary, CodeSummary};
 
 use crate::clock::system_now_ms;
-use crate::error::{CodeError, CodeErrorKind};
+use crate::error::{CodeError, ErrorCode};
 
 /// Reads `payload`, judging expiry against the system clock.
 pub fn parse(payload: &str) -> Result<PaymentCode, CodeError> {
@@ -52,7 +54,7 @@ pub fn parse(payload: &str) -> Result<PaymentCode, CodeError> {
 ///
 /// // One character changed: refused with a stable code, never a guess.
 /// let damaged = sticker.replace("Jonh", "John");
-/// assert_eq!(crossqr_core::parse_at(&damaged, 1_763_769_600_000).unwrap_err().code(), "crc_mismatch");
+/// assert_eq!(crossqr_core::parse_at(&damaged, 1_763_769_600_000).unwrap_err().code, ErrorCode::CrcMismatch);
 /// # Ok::<(), crossqr_core::CodeError>(())
 /// ```
 pub fn parse_at(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError> {
@@ -71,7 +73,7 @@ pub fn parse_at(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError> {
     }
     if let Some(kind) = cpm::kind(payload) {
         return Err(CodeError::new(
-            CodeErrorKind::ConsumerPresentedCode,
+            ErrorCode::ConsumerPresentedCode,
             format!("this is {kind}: a payer's token for a till to scan, not a merchant code"),
         ));
     }

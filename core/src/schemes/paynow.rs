@@ -5,7 +5,7 @@ use super::code::Scheme;
 use super::mpm::{TemplateScheme, first_sub};
 use crate::clock::days_from_civil;
 use crate::emv::fields::is_digits;
-use crate::error::{CodeError, CodeErrorKind};
+use crate::error::{CodeError, ErrorCode};
 use crate::money::Currency;
 
 const DAY_MS: i64 = 86_400_000;
@@ -29,7 +29,7 @@ pub(super) const TEMPLATE: TemplateScheme = TemplateScheme {
             let expires = end_of_day_sgt(date)
                 .ok_or_else(|| CodeError::invalid(format!("PayNow expiry (26/04) {date:?} is not a YYYYMMDD date")))?;
             if r.now_ms > expires {
-                return Err(CodeError::new(CodeErrorKind::Expired, format!("PayNow code expired on {date}")));
+                return Err(CodeError::new(ErrorCode::Expired, format!("PayNow code expired on {date}")));
             }
             r.code.expires_at_ms = Some(expires);
         }

@@ -5,7 +5,8 @@ use ring::signature::{
     ECDSA_P256_SHA256_ASN1, ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair, UnparsedPublicKey,
 };
 
-use super::{SignError, SignErrorKind};
+use super::SignError;
+use crate::error::ErrorCode;
 
 /// DER prefix of a P-256 SubjectPublicKeyInfo (id-ecPublicKey, prime256v1), before the 65-byte point.
 const SPKI_PREFIX: [u8; 26] = [
@@ -40,14 +41,14 @@ impl DeviceKey {
     pub fn generate() -> Result<DeviceKey, SignError> {
         let rng = SystemRandom::new();
         let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
-            .map_err(|_| SignError::new(SignErrorKind::SigningFailed, "the system random source failed"))?;
+            .map_err(|_| SignError::new(ErrorCode::SigningFailed, "the system random source failed"))?;
         DeviceKey::from_pkcs8(doc.as_ref())
     }
 
     /// Imports a PKCS#8 (v1 or v2) P-256 private key.
     pub fn from_pkcs8(der: &[u8]) -> Result<DeviceKey, SignError> {
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, der, &SystemRandom::new())
-            .map_err(|e| SignError::new(SignErrorKind::InvalidKey, format!("not a P-256 PKCS#8 private key: {e}")))?;
+            .map_err(|e| SignError::new(ErrorCode::InvalidKey, format!("not a P-256 PKCS#8 private key: {e}")))?;
         Ok(DeviceKey { pair, pkcs8: der.to_vec() })
     }
 
@@ -67,11 +68,20 @@ impl Signer for DeviceKey {
         Ok(self.public_key().spki())
     }
 
+    /// Low-s, like every signature crossqr makes.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let raw = self.sign_raw(message)?;
+        super::low_s::normalize(&raw).ok_or_else(|| SignError::new(ErrorCode::SigningFailed, "ECDSA signing failed"))
+    }
+}
+
+impl DeviceKey {
+    /// ring's signature as it comes (s may be high).
+    pub(crate) fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         self.pair
             .sign(&SystemRandom::new(), message)
             .map(|s| s.as_ref().to_vec())
-            .map_err(|_| SignError::new(SignErrorKind::SigningFailed, "ECDSA signing failed"))
+            .map_err(|_| SignError::new(ErrorCode::SigningFailed, "ECDSA signing failed"))
     }
 }
 
@@ -86,7 +96,7 @@ impl PublicKey {
     pub fn from_spki(der: &[u8]) -> Result<PublicKey, SignError> {
         match der.strip_prefix(&SPKI_PREFIX[..]) {
             Some(point) if point.len() == POINT_LEN && point[0] == 0x04 => Ok(PublicKey { point: point.to_vec() }),
-            _ => Err(SignError::new(SignErrorKind::InvalidKey, "not a P-256 SubjectPublicKeyInfo")),
+            _ => Err(SignError::new(ErrorCode::InvalidKey, "not a P-256 SubjectPublicKeyInfo")),
         }
     }
 
@@ -95,7 +105,7 @@ impl PublicKey {
         use base64::Engine as _;
         let der = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
-            .map_err(|_| SignError::new(SignErrorKind::InvalidKey, "public key is not Base64"))?;
+            .map_err(|_| SignError::new(ErrorCode::InvalidKey, "public key is not Base64"))?;
         PublicKey::from_spki(&der)
     }
 
@@ -110,11 +120,19 @@ impl PublicKey {
         base64::engine::general_purpose::STANDARD.encode(self.spki())
     }
 
-    /// Checks an ASN.1 DER ECDSA P-256 / SHA-256 signature over `message`.
+    /// Checks a low-s ASN.1 DER ECDSA P-256 / SHA-256 signature over `message` (a high-s twin is
+    /// refused: see [`super::low_s`]).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignError> {
+        if !super::low_s::is_low_s(signature) {
+            return Err(SignError::new(ErrorCode::BadSignature, "signature is not low-s minimal DER"));
+        }
+        self.verify_any_s(message, signature)
+    }
+
+    pub(crate) fn verify_any_s(&self, message: &[u8], signature: &[u8]) -> Result<(), SignError> {
         UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, &self.point)
             .verify(message, signature)
-            .map_err(|_| SignError::new(SignErrorKind::BadSignature, "signature does not verify"))
+            .map_err(|_| SignError::new(ErrorCode::BadSignature, "signature does not verify"))
     }
 }
 
@@ -138,7 +156,7 @@ mod tests {
         let sig = key.sign(b"pay 1200 JPY").unwrap();
         let public = PublicKey::from_spki(&key.public_key_spki().unwrap()).unwrap();
         assert!(public.verify(b"pay 1200 JPY", &sig).is_ok());
-        assert_eq!(public.verify(b"pay 1201 JPY", &sig).unwrap_err().kind, SignErrorKind::BadSignature);
+        assert_eq!(public.verify(b"pay 1201 JPY", &sig).unwrap_err().code, ErrorCode::BadSignature);
         let again = DeviceKey::from_pkcs8(key.pkcs8()).unwrap();
         assert_eq!(again.public_key(), key.public_key());
         assert!(public.verify(b"x", &again.sign(b"x").unwrap()).is_ok());
@@ -150,7 +168,7 @@ mod tests {
 
     #[test]
     fn refuses_bad_keys() {
-        assert_eq!(DeviceKey::from_pkcs8(b"not a key").unwrap_err().kind, SignErrorKind::InvalidKey);
+        assert_eq!(DeviceKey::from_pkcs8(b"not a key").unwrap_err().code, ErrorCode::InvalidKey);
         assert!(PublicKey::from_spki(&[0u8; 91]).is_err());
         assert!(PublicKey::from_spki_base64("!!").is_err());
         let mut spki = DeviceKey::generate().unwrap().public_key().spki();

@@ -6,41 +6,30 @@
 //! [`message`]); a response without a valid signature from the pinned backend key is refused.
 
 mod keys;
+pub mod low_s;
 pub mod message;
 
+pub(crate) use keys::hex;
 pub use keys::{DeviceKey, PublicKey, Signer, device_id};
 
 use std::fmt;
 
-use crate::error::ErrorCode;
+use crate::error::{Coded, ErrorCode};
 
-/// Why signing or verifying failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SignErrorKind {
-    /// A key that is not a valid P-256 key in the expected encoding.
-    InvalidKey,
-    /// The signer (a host key store) could not sign.
-    SigningFailed,
-    /// No signature where one is required.
-    MissingSignature,
-    /// A signature header that cannot be read.
-    MalformedSignature,
-    /// A signature that does not verify.
-    BadSignature,
-}
-
-/// A signing or verification failure.
+/// A signing or verification failure: `invalid_key`, `signing_failed`, `missing_signature`,
+/// `malformed_signature` or `bad_signature`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignError {
     /// What went wrong.
-    pub kind: SignErrorKind,
+    pub code: ErrorCode,
     /// For a human.
     pub message: String,
 }
 
 impl SignError {
-    pub(crate) fn new(kind: SignErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+    /// An error with `code` and `message` (host key stores use `signing_failed`).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
     }
 }
 
@@ -52,14 +41,8 @@ impl fmt::Display for SignError {
 
 impl std::error::Error for SignError {}
 
-impl ErrorCode for SignError {
-    fn code(&self) -> &'static str {
-        match self.kind {
-            SignErrorKind::InvalidKey => "invalid_key",
-            SignErrorKind::SigningFailed => "signing_failed",
-            SignErrorKind::MissingSignature => "missing_signature",
-            SignErrorKind::MalformedSignature => "malformed_signature",
-            SignErrorKind::BadSignature => "bad_signature",
-        }
+impl Coded for SignError {
+    fn code(&self) -> ErrorCode {
+        self.code
     }
 }

@@ -185,7 +185,7 @@ pub fn generate(req: &KhqrRequest, now_ms: i64) -> Result<GeneratedKhqr, CodeErr
     }
     enc.push_template(account_tag, &[(0, Some(&req.account_id)), (1, sub01), (2, sub02)]).map_err(|e| {
         CodeError::new(
-            e.kind,
+            e.code,
             format!("the Bakong account, its id and bank do not fit tag {account_tag}: {}", e.message),
         )
     })?;

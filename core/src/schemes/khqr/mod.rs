@@ -12,7 +12,7 @@ use super::code::{KhqrAccountType, KhqrInfo, Scheme, SchemeDetails};
 use super::mpm::{Reading, TemplateScheme};
 use crate::emv::fields::{Initiation, is_digits};
 use crate::emv::tlv::char_len;
-use crate::error::{CodeError, CodeErrorKind};
+use crate::error::{CodeError, ErrorCode};
 use crate::money::Currency;
 
 /// KHQR limits, in characters (the SDK's `INVALID_LENGTH`).
@@ -159,10 +159,7 @@ fn check_timestamps(r: &mut Reading<'_, '_>) -> Result<(), CodeError> {
             return Err(CodeError::invalid(format!("KHQR expires ({expires}) before it was created ({created})")));
         }
         if r.now_ms > expires {
-            return Err(CodeError::new(
-                CodeErrorKind::Expired,
-                format!("KHQR expired at {expires}; now is {}", r.now_ms),
-            ));
+            return Err(CodeError::new(ErrorCode::Expired, format!("KHQR expired at {expires}; now is {}", r.now_ms)));
         }
         r.code.created_at_ms = created;
         r.code.expires_at_ms = Some(expires);
