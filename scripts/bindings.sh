@@ -24,11 +24,19 @@ for language in kotlin swift; do
   target/debug/uniffi-bindgen generate --no-format --library "$lib" --language "$language" --out-dir "$out/$language" >/dev/null
 done
 
+# Kotlin: UniFFI writes an error's `message` as "kind=…, code=…, reason=…"; a Kotlin exception's message
+# is what logs and crash reports show, so it is the human reason (Swift gets the same from
+# CrossqrError+Description.swift). Fails if the generated text ever changes shape.
+kt="$out/kotlin/app/crossqr/crossqr.kt"
+generated='get() = "kind=${ `kind` }, code=${ `code` }, reason=${ `reason` }"'
+grep -qF "$generated" "$kt" || { echo "bindings: Kotlin error message template changed; update bindings.sh" >&2; exit 1; }
+sed -i.orig 's/get() = "kind=${ `kind` }, code=${ `code` }, reason=${ `reason` }"/get() = `reason`/' "$kt" && rm -f "$kt.orig"
+
 # Both languages must carry the whole API (a generator that silently skips an item is caught here).
-for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'interface Signer' 'class PaymentSession'; do
+for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'interface Signer' 'suspend fun `sign`' 'class PaymentSession' 'enum class ErrorKind' 'get() = `reason`'; do
   grep -qF "$symbol" "$out/kotlin/app/crossqr/crossqr.kt" || { echo "bindings: Kotlin lacks $symbol" >&2; exit 1; }
 done
-for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'class PaymentSession'; do
+for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'func sign(message: Data) async throws' 'class PaymentSession' 'enum ErrorKind'; do
   grep -qF "$symbol" "$out/swift/CrossQR.swift" || { echo "bindings: Swift lacks $symbol" >&2; exit 1; }
 done
 

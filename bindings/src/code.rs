@@ -1,15 +1,14 @@
-//! Reading and generating payment codes.
+//! Reading and generating payment codes: the core's flat views, mirrored.
 
 use crossqr_core::clock::system_now_ms;
-use crossqr_core::money::{Currency, Decimal};
-use crossqr_core::schemes::khqr::{self, KhqrAccount, KhqrRequest};
-use crossqr_core::schemes::{AccountSummary, CodeSummary, PaymentCode};
+use crossqr_core::schemes::khqr::{self, GeneratedKhqr, KhqrFields, KhqrRequest};
+use crossqr_core::schemes::{AccountSummary, CodeSummary};
 
 use crate::CrossqrError;
 
 /// One account a code carries.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AccountInfo {
+#[uniffi::remote(Record)]
+pub struct AccountSummary {
     /// EMVCo root ID (`"29"`), absent for URL codes.
     pub tag: Option<String>,
     /// Scheme or card network (`khqr`, `visa`, …).
@@ -21,8 +20,8 @@ pub struct AccountInfo {
 }
 
 /// What a payment code says (the fields of `crossqr parse`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CodeInfo {
+#[uniffi::remote(Record)]
+pub struct CodeSummary {
     /// `khqr`, `jpqr`, `alipay_plus`, … or `emvco`.
     pub scheme: String,
     /// `emv_mpm`, `alipay_plus_mpm`, `url`, `upi_uri`.
@@ -47,12 +46,12 @@ pub struct CodeInfo {
     pub postal_code: Option<String>,
     /// ISO 4217 currency.
     pub currency: Option<String>,
-    /// Amount in major units.
-    pub amount: Option<Decimal>,
+    /// Amount in major units, exactly as the code writes it (`"1.10"`).
+    pub amount: Option<String>,
     /// Payee id of the primary account.
     pub account: Option<String>,
     /// Every account.
-    pub accounts: Vec<AccountInfo>,
+    pub accounts: Vec<AccountSummary>,
     /// Creation time, epoch ms.
     pub created_at_ms: Option<i64>,
     /// Expiry, epoch ms.
@@ -65,49 +64,18 @@ pub struct CodeInfo {
     pub warnings: Vec<String>,
 }
 
-impl From<&PaymentCode> for CodeInfo {
-    fn from(code: &PaymentCode) -> Self {
-        let s: CodeSummary = code.summary();
-        CodeInfo {
-            scheme: s.scheme,
-            format: s.format,
-            dynamic: s.dynamic,
-            merchant_name: s.merchant_name,
-            merchant_name_alt: s.merchant_name_alt,
-            language: s.language,
-            merchant_city: s.merchant_city,
-            merchant_city_alt: s.merchant_city_alt,
-            country: s.country,
-            mcc: s.mcc,
-            postal_code: s.postal_code,
-            currency: s.currency,
-            amount: code.amount.map(|m| m.amount()),
-            account: s.account,
-            accounts: s
-                .accounts
-                .into_iter()
-                .map(|a: AccountSummary| AccountInfo { tag: a.tag, scheme: a.scheme, id: a.id, guid: a.guid })
-                .collect(),
-            created_at_ms: s.created_at_ms,
-            expires_at_ms: s.expires_at_ms,
-            md5: s.md5,
-            needs_resolution: s.needs_resolution,
-            warnings: s.warnings,
-        }
-    }
-}
-
 /// Reads a payment code; expiry judged at `now_ms` (the system clock when absent).
 #[uniffi::export]
-pub fn parse_code(payload: String, now_ms: Option<i64>) -> Result<CodeInfo, CrossqrError> {
+pub fn parse_code(payload: String, now_ms: Option<i64>) -> Result<CodeSummary, CrossqrError> {
     let code = crossqr_core::parse_at(&payload, now_ms.unwrap_or_else(system_now_ms))?;
-    Ok((&code).into())
+    Ok(code.summary())
 }
 
-/// What a KHQR code should say. `merchant_id` (with `acquiring_bank`) makes a merchant code; `amount`
-/// makes it dynamic and then needs `expires_at_ms`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct KhqrInput {
+/// What a KHQR code should say, as text (a form or a host writes it). `merchant_id` (with
+/// `acquiring_bank`) makes a merchant code; `amount` (an exact decimal string) makes it dynamic and then
+/// needs `expires_at_ms`.
+#[uniffi::remote(Record)]
+pub struct KhqrFields {
     /// Bakong account id, `name@bank`.
     pub account_id: String,
     /// Merchant name (≤ 25).
@@ -118,9 +86,9 @@ pub struct KhqrInput {
     /// `KHR` or `USD`.
     #[uniffi(default = "KHR")]
     pub currency: String,
-    /// Fixed amount.
+    /// Fixed amount, a decimal string (`"1.10"`).
     #[uniffi(default = None)]
-    pub amount: Option<Decimal>,
+    pub amount: Option<String>,
     /// Expiry of a dynamic code, epoch ms.
     #[uniffi(default = None)]
     pub expires_at_ms: Option<i64>,
@@ -165,9 +133,9 @@ pub struct KhqrInput {
     pub alt_city: Option<String>,
 }
 
-/// A generated code.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct GeneratedCode {
+/// A generated code and the md5 Bakong looks its payment up by.
+#[uniffi::remote(Record)]
+pub struct GeneratedKhqr {
     /// The QR text.
     pub payload: String,
     /// Lowercase hex md5 (Bakong's lookup key).
@@ -176,37 +144,7 @@ pub struct GeneratedCode {
 
 /// Generates a KHQR code; `now_ms` (the system clock when absent) is the creation time.
 #[uniffi::export]
-pub fn generate_khqr(input: KhqrInput, now_ms: Option<i64>) -> Result<GeneratedCode, CrossqrError> {
-    let currency = Currency::from_code(&input.currency.to_ascii_uppercase()).ok_or_else(|| {
-        CrossqrError::new("invalid_field", format!("currency {:?} is not KHR or USD", input.currency))
-    })?;
-    let account = match input.merchant_id {
-        Some(merchant_id) => {
-            KhqrAccount::Merchant { merchant_id, acquiring_bank: input.acquiring_bank.unwrap_or_default() }
-        }
-        None => KhqrAccount::Individual {
-            account_information: input.account_information,
-            acquiring_bank: input.acquiring_bank,
-        },
-    };
-    let request = KhqrRequest {
-        account,
-        merchant_city: input.merchant_city,
-        currency,
-        amount: input.amount,
-        expires_at_ms: input.expires_at_ms,
-        mcc: input.mcc,
-        unionpay: input.unionpay,
-        bill_number: input.bill_number,
-        mobile_number: input.mobile_number,
-        store_label: input.store_label,
-        terminal_label: input.terminal_label,
-        purpose: input.purpose,
-        alt_language: input.alt_language,
-        alt_name: input.alt_name,
-        alt_city: input.alt_city,
-        ..KhqrRequest::individual(input.account_id, input.merchant_name)
-    };
-    let generated = khqr::generate(&request, now_ms.unwrap_or_else(system_now_ms))?;
-    Ok(GeneratedCode { payload: generated.payload, md5: generated.md5 })
+pub fn generate_khqr(fields: KhqrFields, now_ms: Option<i64>) -> Result<GeneratedKhqr, CrossqrError> {
+    let request = KhqrRequest::from_fields(fields)?;
+    Ok(khqr::generate(&request, now_ms.unwrap_or_else(system_now_ms))?)
 }

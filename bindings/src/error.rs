@@ -1,18 +1,43 @@
-//! The single FFI error: a stable snake_case code and a human reason. Kotlin throws
-//! `CrossqrException.Failed` (`code`, `reason`; its `message` reads `code=…, reason=…`); Swift throws
-//! `CrossqrError.Failed(code:reason:)` whose `description` and `localizedDescription` are the reason.
+//! The single FFI error: what kind of failure it is (an exhaustive enum a Kotlin `when` or a Swift
+//! `switch` can cover), the core's stable code, and a human reason. Kotlin throws
+//! `CrossqrException.Failed(kind, code, reason)` whose `message` is the reason; Swift throws
+//! `CrossqrError.Failed(kind:code:reason:)` whose `description` and `localizedDescription` are the reason.
 
 use std::fmt;
 
-use crossqr_core::Coded;
+use crossqr_core::{Coded, ErrorCode, ErrorKind};
+
+/// What kind of failure an error is: what the caller can conclude and do.
+#[uniffi::remote(Enum)]
+pub enum ErrorKind {
+    /// The input is not acceptable; nothing happened.
+    InvalidInput,
+    /// The code or the quote expired.
+    Expired,
+    /// The backend refused, definitely.
+    Rejected,
+    /// Nothing was sent.
+    NotSent,
+    /// It may or may not have happened; the payment stays pending and is reconciled.
+    OutcomeUnknown,
+    /// The key store could not sign (cancelled, locked, unavailable).
+    Signer,
+    /// Something else holds the resource.
+    Busy,
+    /// A fault inside crossqr or its storage.
+    Internal,
+}
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum CrossqrError {
-    /// Every failure: the code (`crc_mismatch`, `quote_expired`, `outcome_unknown`, …) and the reason.
+    /// Every failure: its kind, the stable code (`crc_mismatch`, `quote_expired`, `outcome_unknown`, …)
+    /// and the reason.
     Failed {
-        /// Stable machine-readable code.
+        /// What the caller can conclude.
+        kind: ErrorKind,
+        /// Stable machine-readable code, from the core's registry.
         code: String,
         /// For a human.
         reason: String,
@@ -20,9 +45,9 @@ pub enum CrossqrError {
 }
 
 impl CrossqrError {
-    /// An error with `code` and `reason`.
-    pub fn new(code: &str, reason: impl Into<String>) -> Self {
-        CrossqrError::Failed { code: code.to_owned(), reason: reason.into() }
+    /// An error with `code` (of its default kind) and `reason`.
+    pub fn new(code: ErrorCode, reason: impl Into<String>) -> Self {
+        CrossqrError::Failed { kind: code.kind(), code: code.as_str().to_owned(), reason: reason.into() }
     }
 
     /// The stable code.
@@ -47,7 +72,7 @@ macro_rules! from_core {
     ($($t:ty),*) => {$(
         impl From<$t> for CrossqrError {
             fn from(e: $t) -> Self {
-                CrossqrError::new(e.code().as_str(), e.to_string())
+                CrossqrError::Failed { kind: e.kind(), code: e.code().as_str().to_owned(), reason: e.to_string() }
             }
         }
     )*};
@@ -65,6 +90,6 @@ from_core!(
 /// becomes an error, not a panic.
 impl From<uniffi::UnexpectedUniFFICallbackError> for CrossqrError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        CrossqrError::new("host_callback_failed", format!("the host's callback threw {}", e.reason))
+        CrossqrError::new(ErrorCode::HostCallbackFailed, format!("the host's callback threw {}", e.reason))
     }
 }

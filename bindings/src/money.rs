@@ -1,13 +1,13 @@
-//! Money display and the confirm-screen summary.
+//! Money display and the confirm-screen summary: the core's types, mirrored.
 
 use crossqr_core::money::display::{self, DisplayLocale, DisplayOptions, SymbolStyle};
-use crossqr_core::money::{Decimal, Money, PaymentSummary};
+use crossqr_core::money::{Currency, Money, PaymentSummary, SummaryLine};
 
-use crate::CrossqrError;
+use crate::{CrossqrError, Decimal};
 
 /// Which currency symbol to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum MoneySymbol {
+#[uniffi::remote(Enum)]
+pub enum SymbolStyle {
     /// The locale's CLDR symbol.
     Locale,
     /// As `Locale`, with the two yen written `JP¥` and `CN¥`.
@@ -16,27 +16,22 @@ pub enum MoneySymbol {
     Code,
 }
 
-/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (`en`, `km`, `ja`, `zh`).
+/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (a BCP 47 tag the core supports).
 #[uniffi::export]
 pub fn format_money(
     amount: Decimal,
     currency: String,
     locale: String,
-    symbol: MoneySymbol,
+    symbol: SymbolStyle,
     khmer_digits: bool,
 ) -> Result<String, CrossqrError> {
-    let money = Money::new(amount, crate::wallet::currency(&currency)?)?;
-    let symbol = match symbol {
-        MoneySymbol::Locale => SymbolStyle::Locale,
-        MoneySymbol::Disambiguated => SymbolStyle::Disambiguated,
-        MoneySymbol::Code => SymbolStyle::Code,
-    };
+    let money = Money::new(amount.exact()?, currency.parse::<Currency>()?)?;
     let locale: DisplayLocale = locale.parse()?;
     Ok(display::format(&money, locale, DisplayOptions { symbol, khmer_digits })?)
 }
 
 /// One labelled line of the confirm screen.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct SummaryLine {
     /// Stable key: `merchant_amount`, `amount`, `fee`, `total`, `rate`, `status`.
     pub key: String,
@@ -47,44 +42,26 @@ pub struct SummaryLine {
 }
 
 /// Everything the confirm screen shows, formatted.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentSummaryInfo {
-    /// Merchant name.
+#[uniffi::remote(Record)]
+pub struct PaymentSummary {
+    /// Merchant name as given.
     pub merchant_name: Option<String>,
-    /// What the merchant receives.
+    /// What the merchant receives, in its currency.
     pub merchant_amount: String,
-    /// Converted amount before fees (absent when paying in the merchant's currency).
+    /// The converted amount in the home currency before fees; absent when paying in the merchant's currency.
     pub home_amount: Option<String>,
-    /// Effective rate line.
+    /// Effective rate line; absent when no conversion.
     pub rate: Option<String>,
     /// Fee lines.
     pub fees: Vec<SummaryLine>,
-    /// Total debited.
+    /// Total that leaves the payer's account.
     pub total: String,
-    /// Indicative (cached rate) rather than a firm quote.
+    /// True when the home amount is indicative (cached rate), not a firm quote.
     pub indicative: bool,
-    /// Seconds a firm quote is held.
+    /// Seconds a firm quote is still honoured.
     pub expires_in_s: Option<i64>,
-    /// Status line.
+    /// The status line, in the display language.
     pub status: Option<String>,
-    /// Every line in display order.
+    /// Every line above in display order, labelled.
     pub lines: Vec<SummaryLine>,
-}
-
-impl From<PaymentSummary> for PaymentSummaryInfo {
-    fn from(s: PaymentSummary) -> Self {
-        let line = |l: crossqr_core::money::SummaryLine| SummaryLine { key: l.key, label: l.label, value: l.value };
-        PaymentSummaryInfo {
-            merchant_name: s.merchant_name,
-            merchant_amount: s.merchant_amount,
-            home_amount: s.home_amount,
-            rate: s.rate,
-            fees: s.fees.into_iter().map(line).collect(),
-            total: s.total,
-            indicative: s.indicative,
-            expires_in_s: s.expires_in_s,
-            status: s.status,
-            lines: s.lines.into_iter().map(line).collect(),
-        }
-    }
 }

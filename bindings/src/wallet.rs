@@ -1,4 +1,12 @@
 //! The wallet and its payment sessions, with signing by the host's key store.
+//!
+//! Threading and cancellation, the same on Kotlin and Swift: every operation that does I/O, signs or
+//! writes the journal runs on the wallet's own runtime (threads named `crossqr-worker`), never on the
+//! caller's thread; the `suspend`/`async` function only waits for it. A caller that stops waiting — a
+//! cancelled coroutine scope (a rotated screen), a cancelled Swift task — cancels nothing: the
+//! operation runs to its end, the journal records it, and calling `pay()` again answers with the same
+//! payment. A session's steps take turns (a second step waits for the first); the synchronous getters
+//! answer `busy` while a step runs.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -6,26 +14,42 @@ use std::time::Duration;
 
 use crossqr_core::ErrorCode;
 use crossqr_core::api::ApiConfig;
-use crossqr_core::clock::SystemClock;
-use crossqr_core::flow::{self, JournalEntry, JournalState, PaymentResult, SessionState};
-use crossqr_core::money::{Currency, Decimal, DisplayLocale};
-use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError};
+use crossqr_core::api::tls::TlsTrust;
+use crossqr_core::flow::{self, JournalState, Note, PaymentResult, SessionState, WalletBuilder};
+use crossqr_core::money::{Currency, DisplayLocale, PaymentSummary};
+use crossqr_core::runtime::WalletRuntime;
+use crossqr_core::schemes::CodeSummary;
+use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError, SignFuture};
 
-use crate::{CodeInfo, CrossqrError, PaymentSummaryInfo};
+use crate::{CrossqrError, Decimal};
 
-/// The currency with ISO 4217 code `code`, in any case.
-pub(crate) fn currency(code: &str) -> Result<Currency, CrossqrError> {
-    Ok(code.to_ascii_uppercase().parse::<Currency>()?)
-}
-
-/// A P-256 key held by the host (Android Keystore, Secure Enclave) that signs for the wallet.
+/// A P-256 key held by the host (Android Keystore, Secure Enclave) that signs for the wallet. `sign`
+/// is a suspend/async function, so a key that needs the user (BiometricPrompt, `.userPresence`) can
+/// ask. To refuse, throw `CrossqrException.Failed`/`CrossqrError.Failed` with kind `SIGNER` and code
+/// `signer_cancelled` (the user declined), `signer_locked` (authenticate first) or `signer_unavailable`
+/// (the key is gone); those codes reach the screen as they are, anything else as `signing_failed`.
 #[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
 pub trait Signer: Send + Sync {
     /// The public key as SubjectPublicKeyInfo DER (Java `PublicKey.getEncoded()`, Security
     /// `SecKeyCopyExternalRepresentation` wrapped in the P-256 SPKI header).
     fn public_key_spki(&self) -> Result<Vec<u8>, CrossqrError>;
     /// ECDSA P-256 / SHA-256 over `message`, ASN.1 DER (`SHA256withECDSA`, `ecdsaSignatureMessageX962SHA256`).
-    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, CrossqrError>;
+    async fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, CrossqrError>;
+}
+
+/// A host key store's refusal, keeping the signer codes the registry knows.
+fn signer_error(e: CrossqrError) -> SignError {
+    let code = ErrorCode::parse(e.code());
+    match code {
+        Some(
+            c @ (ErrorCode::SignerCancelled
+            | ErrorCode::SignerLocked
+            | ErrorCode::SignerUnavailable
+            | ErrorCode::SigningFailed),
+        ) => SignError::new(c, e.to_string()),
+        _ => SignError::new(ErrorCode::SigningFailed, format!("{}: {e}", e.code())),
+    }
 }
 
 /// The core's `Signer` over a host key store.
@@ -33,11 +57,11 @@ struct HostSigner(Arc<dyn Signer>);
 
 impl sign::Signer for HostSigner {
     fn public_key_spki(&self) -> Result<Vec<u8>, SignError> {
-        self.0.public_key_spki().map_err(|e| SignError::new(ErrorCode::SigningFailed, e.to_string()))
+        self.0.public_key_spki().map_err(signer_error)
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        self.0.sign(message.to_vec()).map_err(|e| SignError::new(ErrorCode::SigningFailed, e.to_string()))
+    fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a> {
+        Box::pin(async move { self.0.sign(message.to_vec()).await.map_err(signer_error) })
     }
 }
 
@@ -66,26 +90,27 @@ impl SoftwareKey {
 }
 
 #[uniffi::export]
+#[async_trait::async_trait]
 impl Signer for SoftwareKey {
     fn public_key_spki(&self) -> Result<Vec<u8>, CrossqrError> {
         Ok(sign::Signer::public_key_spki(&self.0)?)
     }
 
-    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, CrossqrError> {
-        Ok(sign::Signer::sign(&self.0, &message)?)
+    async fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, CrossqrError> {
+        Ok(self.0.sign_der(&message)?)
     }
 }
 
-/// Where the backend is and how the wallet presents itself.
+/// Where the backend is, whom to trust, and how the wallet presents itself.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WalletConfig {
-    /// Backend base URL.
+    /// Backend base URL: `https://…` (or `http://` to loopback with `allow_http_loopback`).
     pub base_url: String,
     /// The backend's response-signing key, pinned: Base64 SubjectPublicKeyInfo.
     pub server_public_key: String,
-    /// The payer's account currency (ISO alpha-3).
+    /// The payer's account currency (ISO 4217 alpha-3).
     pub home_currency: String,
-    /// Display language: `en`, `km`, `ja`, `zh`.
+    /// Display language (a BCP 47 tag the core supports: `en`, `km`, `ja`, `zh`, …).
     #[uniffi(default = "en")]
     pub locale: String,
     /// Khmer digits in money.
@@ -93,6 +118,13 @@ pub struct WalletConfig {
     pub khmer_digits: bool,
     /// The payment journal (an SQLite file in the app's private storage).
     pub journal_path: String,
+    /// The CA certificate(s) the backend's TLS certificate must chain to, PEM; required for `https`.
+    /// Nothing else is trusted (no platform verifier, no system store).
+    #[uniffi(default = None)]
+    pub tls_ca_pem: Option<String>,
+    /// Optional SPKI pins (Base64 SHA-256 of a certificate's SubjectPublicKeyInfo, RFC 7469).
+    #[uniffi(default = [])]
+    pub tls_pins: Vec<String>,
     /// Allow plain `http://` to a loopback address (the sandbox switch); never anything else.
     #[uniffi(default = false)]
     pub allow_http_loopback: bool,
@@ -104,12 +136,12 @@ pub struct WalletConfig {
     pub max_attempts: u32,
 }
 
-/// Where a session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PaymentState {
+/// Where a payment session stands.
+#[uniffi::remote(Enum)]
+pub enum SessionState {
     /// A code was read.
     Scanned,
-    /// The payer entered the amount.
+    /// The payer entered the amount (or a tip).
     AmountEntered,
     /// A firm quote is held.
     Quoted,
@@ -117,7 +149,7 @@ pub enum PaymentState {
     Confirmed,
     /// Never sent; being cancelled with the backend.
     Cancelling,
-    /// Sent; outcome not yet known.
+    /// Sent; the outcome is not known yet.
     Submitted,
     /// Paid.
     Settled,
@@ -127,60 +159,53 @@ pub enum PaymentState {
     Expired,
 }
 
-impl From<SessionState> for PaymentState {
-    fn from(s: SessionState) -> Self {
-        match s {
-            SessionState::Scanned => PaymentState::Scanned,
-            SessionState::AmountEntered => PaymentState::AmountEntered,
-            SessionState::Quoted => PaymentState::Quoted,
-            SessionState::Confirmed => PaymentState::Confirmed,
-            SessionState::Cancelling => PaymentState::Cancelling,
-            SessionState::Submitted => PaymentState::Submitted,
-            SessionState::Settled => PaymentState::Settled,
-            SessionState::Failed => PaymentState::Failed,
-            SessionState::Expired => PaymentState::Expired,
-        }
-    }
+/// Where a journalled payment stands.
+#[uniffi::remote(Enum)]
+pub enum JournalState {
+    /// Confirmed, never sent.
+    Confirmed,
+    /// Never sent; a cancel is being asked of the backend.
+    Cancelling,
+    /// Sent (or about to be).
+    Submitted,
+    /// Paid.
+    Settled,
+    /// Definitely not paid.
+    Failed,
 }
 
-/// What became of a payment.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentOutcome {
-    /// Payment id.
+/// A code and a message: why a payment failed, or what needs attention.
+#[uniffi::remote(Record)]
+pub struct Note {
+    /// Stable code.
+    pub code: String,
+    /// For a human.
+    pub message: String,
+}
+
+/// What became of a payment, exactly as the journal has it.
+#[uniffi::remote(Record)]
+pub struct PaymentResult {
+    /// The payment id.
     pub payment_id: String,
-    /// `Settled`, `Failed`, or `Submitted` while the outcome is unknown.
-    pub state: PaymentState,
-    /// Failure (or pending) code.
-    pub failure_code: Option<String>,
-    /// Failure (or pending) reason.
-    pub failure_reason: Option<String>,
-    /// True when the pending payment cannot progress without a human (the code says why).
+    /// `Settled`, `Failed`, or a pending state while the outcome is not final.
+    pub state: SessionState,
+    /// Why it failed, or why it is still pending.
+    pub note: Option<Note>,
+    /// True when the pending payment cannot progress without a human (the note says why).
     pub needs_attention: bool,
 }
 
-impl From<PaymentResult> for PaymentOutcome {
-    fn from(r: PaymentResult) -> Self {
-        let (code, reason) = r.note.map_or((None, None), |n| (Some(n.code), Some(n.message)));
-        PaymentOutcome {
-            payment_id: r.payment_id,
-            state: r.state.into(),
-            failure_code: code,
-            failure_reason: reason,
-            needs_attention: r.needs_attention,
-        }
-    }
-}
-
-/// A journalled payment.
+/// A journalled payment (the core's `JournalEntry`, with amounts as decimals).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentRecord {
+pub struct JournalEntry {
     /// Payment id.
     pub payment_id: String,
     /// State.
-    pub state: PaymentState,
+    pub state: JournalState,
     /// Merchant shown.
     pub merchant: Option<String>,
-    /// Debit currency and value.
+    /// Debit currency.
     pub debit_currency: String,
     /// Debit value.
     pub debit: Decimal,
@@ -188,202 +213,241 @@ pub struct PaymentRecord {
     pub credit_currency: String,
     /// Credit value.
     pub credit: Decimal,
-    /// Failure code.
-    pub failure_code: Option<String>,
+    /// Why it failed.
+    pub failure: Option<Note>,
+    /// Why a pending payment needs attention.
+    pub attention: Option<Note>,
     /// When confirmed, epoch ms.
     pub created_at_ms: i64,
+    /// Last change, epoch ms.
+    pub updated_at_ms: i64,
 }
 
-impl TryFrom<JournalEntry> for PaymentRecord {
-    type Error = CrossqrError;
-
-    fn try_from(e: JournalEntry) -> Result<Self, CrossqrError> {
-        let state = match e.state {
-            JournalState::Confirmed => PaymentState::Confirmed,
-            JournalState::Cancelling => PaymentState::Cancelling,
-            JournalState::Submitted => PaymentState::Submitted,
-            JournalState::Settled => PaymentState::Settled,
-            JournalState::Failed => PaymentState::Failed,
-        };
+impl From<flow::JournalEntry> for JournalEntry {
+    fn from(e: flow::JournalEntry) -> Self {
         let p = e.payment;
-        Ok(PaymentRecord {
+        JournalEntry {
             payment_id: p.payment_id,
-            state,
+            state: e.state,
             merchant: p.merchant,
             debit_currency: p.debit.currency().code().to_owned(),
-            debit: p.debit.amount(),
+            debit: p.debit.amount().into(),
             credit_currency: p.credit.currency().code().to_owned(),
-            credit: p.credit.amount(),
-            failure_code: e.failure.map(|f| f.code),
+            credit: p.credit.amount().into(),
+            failure: e.failure,
+            attention: e.attention,
             created_at_ms: e.created_at_ms,
-        })
+            updated_at_ms: e.updated_at_ms,
+        }
     }
 }
 
-/// A wallet: device key, backend, home currency, journal.
+/// A wallet: device key, backend, home currency, journal, and the runtime its work runs on.
 #[derive(uniffi::Object)]
-pub struct Wallet(flow::Wallet);
+pub struct Wallet {
+    wallet: flow::Wallet,
+    runtime: WalletRuntime,
+}
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Wallet {
-    /// Opens the wallet; `signer` is the device key (a host key store, or a [`SoftwareKey`]).
-    #[uniffi::constructor]
-    pub fn new(config: WalletConfig, signer: Arc<dyn Signer>) -> Result<Arc<Wallet>, CrossqrError> {
+    /// Opens the wallet. `signer` signs every request (a key that never asks the user); `authorizer`,
+    /// when given, signs each payment the payer approves — once, at confirmation — and may ask the
+    /// user (BiometricPrompt, Secure Enclave `.userPresence`).
+    #[uniffi::constructor(default(authorizer = None))]
+    pub fn new(
+        config: WalletConfig,
+        signer: Arc<dyn Signer>,
+        authorizer: Option<Arc<dyn Signer>>,
+    ) -> Result<Arc<Wallet>, CrossqrError> {
         let server_key = PublicKey::from_spki_base64(&config.server_public_key)?;
+        let tls = config
+            .tls_ca_pem
+            .as_deref()
+            .map(|pem| TlsTrust::from_pem(pem).and_then(|t| t.with_pins(&config.tls_pins)))
+            .transpose()
+            .map_err(|e| CrossqrError::new(ErrorCode::InvalidConfig, e.0))?;
         let api = ApiConfig {
             attempt_timeout: Duration::from_millis(u64::from(config.attempt_timeout_ms)),
             max_attempts: config.max_attempts,
             allow_http_loopback: config.allow_http_loopback,
+            tls,
             ..ApiConfig::new(config.base_url, server_key)
         };
         let options = flow::WalletOptions {
-            home: currency(&config.home_currency)?,
+            home: config.home_currency.parse::<Currency>()?,
             locale: config.locale.parse::<DisplayLocale>()?,
             khmer_digits: config.khmer_digits,
         };
-        let wallet = flow::Wallet::open(
-            api,
-            Arc::new(HostSigner(signer)),
-            Arc::new(SystemClock),
-            Path::new(&config.journal_path),
-            options,
-        )?;
-        Ok(Arc::new(Wallet(wallet)))
+        let runtime = WalletRuntime::new()?;
+        let mut builder = WalletBuilder::new(api, Arc::new(HostSigner(signer)), options);
+        if let Some(a) = authorizer {
+            builder = builder.authorizer(Arc::new(HostSigner(a)));
+        }
+        let wallet = builder.open(Path::new(&config.journal_path))?;
+        Ok(Arc::new(Wallet { wallet, runtime }))
     }
 
     /// The id the backend knows this device by.
     pub fn device_id(&self) -> String {
-        self.0.device_id().to_owned()
+        self.wallet.device_id().to_owned()
     }
 
-    /// Registers the device key with the backend (idempotent).
+    /// Registers the device's keys with the backend (idempotent).
     pub async fn register(&self) -> Result<(), CrossqrError> {
-        Ok(self.0.register().await?)
+        let wallet = self.wallet.clone();
+        Ok(self.runtime.run(async move { wallet.register().await }).await?)
     }
 
     /// Fetches the backend's indicative rates (used before a firm quote).
     pub async fn refresh_rates(&self) -> Result<(), CrossqrError> {
-        Ok(self.0.refresh_rates().await?)
+        let wallet = self.wallet.clone();
+        Ok(self.runtime.run(async move { wallet.refresh_rates().await }).await?)
     }
 
     /// Starts paying a scanned code.
     pub async fn start(&self, payload: String) -> Result<Arc<PaymentSession>, CrossqrError> {
-        let session = self.0.start(&payload).await?;
-        Ok(Arc::new(PaymentSession::new(session)))
+        let wallet = self.wallet.clone();
+        let session = self.runtime.run(async move { wallet.start(&payload).await }).await?;
+        Ok(Arc::new(PaymentSession::new(session, self.runtime.clone())))
     }
 
     /// Reconciles unfinished payments (call at start-up); returns them in their new state.
-    pub async fn recover(&self, rounds: u32) -> Result<Vec<PaymentRecord>, CrossqrError> {
-        self.0.recover(rounds).await?.into_iter().map(TryInto::try_into).collect()
+    pub async fn recover(&self, rounds: u32) -> Result<Vec<JournalEntry>, CrossqrError> {
+        let wallet = self.wallet.clone();
+        let entries = self.runtime.run(async move { wallet.recover(rounds).await }).await?;
+        Ok(entries.into_iter().map(Into::into).collect())
     }
 
     /// Every journalled payment, newest first.
-    pub fn history(&self) -> Result<Vec<PaymentRecord>, CrossqrError> {
-        self.0.history()?.into_iter().map(TryInto::try_into).collect()
+    pub fn history(&self) -> Result<Vec<JournalEntry>, CrossqrError> {
+        Ok(self.wallet.history()?.into_iter().map(Into::into).collect())
     }
 }
 
-/// One payment. Methods are not meant to run concurrently; one that finds another in flight fails
-/// with `busy`.
+/// One payment. Its steps take turns; a synchronous getter called while a step runs answers `busy`.
 #[derive(uniffi::Object)]
 pub struct PaymentSession {
-    session: tokio::sync::Mutex<flow::PaymentSession>,
-    code: CodeInfo,
-    /// Last known state, readable while an async step runs.
-    state: Mutex<PaymentState>,
+    session: Arc<tokio::sync::Mutex<flow::PaymentSession>>,
+    code: CodeSummary,
+    runtime: WalletRuntime,
+    /// The state when the last step ended, for `state()` while a step runs.
+    last: Mutex<SessionState>,
 }
 
 impl PaymentSession {
-    fn new(session: flow::PaymentSession) -> Self {
-        let code = session.code().into();
-        let state = Mutex::new(session.state().into());
-        PaymentSession { session: tokio::sync::Mutex::new(session), code, state }
+    fn new(session: flow::PaymentSession, runtime: WalletRuntime) -> Self {
+        let code = session.code().summary();
+        let last = Mutex::new(session.state());
+        PaymentSession { session: Arc::new(tokio::sync::Mutex::new(session)), code, runtime, last }
     }
 
-    fn sync<T>(
+    fn now<T>(
         &self,
         f: impl FnOnce(&mut flow::PaymentSession) -> Result<T, flow::FlowError>,
     ) -> Result<T, CrossqrError> {
         let mut session = self
             .session
             .try_lock()
-            .map_err(|_| CrossqrError::new("busy", "another step of this payment is running"))?;
+            .map_err(|_| CrossqrError::new(ErrorCode::Busy, "another step of this payment is running"))?;
         let out = f(&mut session);
-        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = session.state().into();
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = session.state();
         Ok(out?)
     }
 
-    fn record(&self, session: &flow::PaymentSession) {
-        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = session.state().into();
+    /// Runs a step on the wallet's runtime, to its end whoever waits for it.
+    async fn step<T: Send + 'static>(
+        &self,
+        f: impl for<'s> FnOnce(
+            &'s mut flow::PaymentSession,
+        ) -> futures_util::future::BoxFuture<'s, Result<T, flow::FlowError>>
+        + Send
+        + 'static,
+    ) -> Result<T, CrossqrError> {
+        let session = self.session.clone();
+        let (out, state) = self
+            .runtime
+            .run(async move {
+                let mut s = session.lock_owned().await;
+                let out = f(&mut s).await;
+                Ok((out, s.state()))
+            })
+            .await?;
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = state;
+        Ok(out?)
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl PaymentSession {
     /// What the code says.
-    pub fn code(&self) -> CodeInfo {
+    pub fn code(&self) -> CodeSummary {
         self.code.clone()
     }
 
-    /// Current state.
-    pub fn state(&self) -> PaymentState {
-        *self.state.lock().unwrap_or_else(|e| e.into_inner())
+    /// Current state: the journal's once the payment is journalled.
+    pub fn state(&self) -> SessionState {
+        match self.session.try_lock() {
+            Ok(s) => s.state(),
+            Err(_) => *self.last.lock().unwrap_or_else(|e| e.into_inner()),
+        }
     }
 
     /// True when the payer must enter the amount.
     pub fn needs_amount(&self) -> Result<bool, CrossqrError> {
-        self.sync(|s| Ok(s.needs_amount()))
+        self.now(|s| Ok(s.needs_amount()))
+    }
+
+    /// True when the code asks the payer for a tip.
+    pub fn asks_for_tip(&self) -> Result<bool, CrossqrError> {
+        self.now(|s| Ok(s.asks_for_tip()))
     }
 
     /// The merchant name to show.
     pub fn merchant_name(&self) -> Result<Option<String>, CrossqrError> {
-        self.sync(|s| Ok(s.merchant_name().map(str::to_owned)))
+        self.now(|s| Ok(s.merchant_name().map(str::to_owned)))
     }
 
     /// Enters the amount of a static code, in the code's currency.
     pub fn enter_amount(&self, amount: Decimal) -> Result<(), CrossqrError> {
-        self.sync(|s| s.enter_amount(amount))
+        let amount = amount.exact()?;
+        self.now(|s| s.enter_amount(amount))
     }
 
-    /// The confirm screen as it stands (indicative before a quote, firm after).
-    pub fn summary(&self) -> Result<PaymentSummaryInfo, CrossqrError> {
-        self.sync(|s| s.summary()).map(Into::into)
+    /// Enters the tip for a code that asks for one.
+    pub fn enter_tip(&self, tip: Decimal) -> Result<(), CrossqrError> {
+        let tip = tip.exact()?;
+        self.now(|s| s.enter_tip(tip))
+    }
+
+    /// The confirm screen as it stands (an estimate before a quote, firm after).
+    pub fn summary(&self) -> Result<PaymentSummary, CrossqrError> {
+        self.now(|s| s.summary())
     }
 
     /// Asks the backend for a firm quote.
-    pub async fn request_quote(&self) -> Result<PaymentSummaryInfo, CrossqrError> {
-        let mut session = self.session.lock().await;
-        let out = session.request_quote().await;
-        self.record(&session);
-        Ok(out?.into())
+    pub async fn request_quote(&self) -> Result<PaymentSummary, CrossqrError> {
+        self.step(|s| Box::pin(s.request_quote())).await
     }
 
-    /// The payer approves: journalled, not yet sent.
-    pub fn confirm(&self) -> Result<(), CrossqrError> {
-        self.sync(|s| s.confirm())
+    /// The payer approves: authorised (the authoriser may ask the user) and journalled, not yet sent.
+    pub async fn confirm(&self) -> Result<(), CrossqrError> {
+        self.step(|s| Box::pin(s.confirm())).await
     }
 
     /// Sends the confirmed payment.
-    pub async fn submit(&self) -> Result<PaymentOutcome, CrossqrError> {
-        let mut session = self.session.lock().await;
-        let out = session.submit().await;
-        self.record(&session);
-        Ok(out?.into())
+    pub async fn submit(&self) -> Result<PaymentResult, CrossqrError> {
+        self.step(|s| Box::pin(s.submit())).await
     }
 
-    /// Confirms and sends.
-    pub async fn pay(&self) -> Result<PaymentOutcome, CrossqrError> {
-        let mut session = self.session.lock().await;
-        let out = session.pay().await;
-        self.record(&session);
-        Ok(out?.into())
+    /// Confirms if needed and sends; on a payment already under way, asks about it. Calling it again —
+    /// after a cancelled call, say — answers with the same payment: it is never sent twice.
+    pub async fn pay(&self) -> Result<PaymentResult, CrossqrError> {
+        self.step(|s| Box::pin(s.pay())).await
     }
 
     /// Asks the backend again about a pending payment.
-    pub async fn refresh(&self) -> Result<PaymentOutcome, CrossqrError> {
-        let mut session = self.session.lock().await;
-        let out = session.refresh().await;
-        self.record(&session);
-        Ok(out?.into())
+    pub async fn refresh(&self) -> Result<PaymentResult, CrossqrError> {
+        self.step(|s| Box::pin(s.refresh())).await
     }
 }

@@ -8,14 +8,17 @@ use crossqr_core::ErrorCode;
 use std::sync::Arc;
 
 use crossqr_core::api::ApiConfig;
+use crossqr_core::api::tls::TlsTrust;
 use crossqr_core::api::wire::Amount;
 use crossqr_core::clock::SystemClock;
+use crossqr_core::entropy::SystemEntropy;
 use crossqr_core::flow::{PaymentSession, SessionState, Wallet, WalletOptions};
 use crossqr_core::money::{Currency, Decimal, DisplayLocale, PaymentSummary};
 use crossqr_core::scan::image_file::LumaImage;
 use crossqr_core::scan::{Frame, ScanOptions, scan};
 use crossqr_core::sign::DeviceKey;
-use crossqr_switch::SwitchConfig;
+use crossqr_switch::pki::{ServerCert, TestPki};
+use crossqr_switch::{Switch, SwitchConfig};
 use serde::Serialize;
 
 use crate::output::CliError;
@@ -54,20 +57,34 @@ impl Outcome {
     }
 }
 
-/// Runs the demo; Ok carries the final line.
-pub fn run() -> Result<Outcome, CliError> {
+/// Runs the demo, over HTTPS when `tls` (the switch under a freshly generated test CA, the wallets
+/// trusting only it); Ok carries the final line.
+pub fn run(tls: bool) -> Result<Outcome, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| fail(ErrorCode::Internal)(e.to_string()))?;
-    runtime.block_on(demo())
+    runtime.block_on(demo(tls))
 }
 
-async fn demo() -> Result<Outcome, CliError> {
-    let switch = crossqr_switch::start(SwitchConfig::default())
-        .await
-        .map_err(|e| fail(ErrorCode::SwitchFailed)(e.to_string()))?;
+/// The switch, on loopback: plain HTTP, or HTTPS with the CA the wallets must trust.
+async fn start_switch(tls: bool) -> Result<(crossqr_switch::RunningSwitch, Option<TlsTrust>), CliError> {
+    let failed = |e: String| fail(ErrorCode::SwitchFailed)(e);
+    let switch = Switch::open(SwitchConfig::default(), Arc::new(SystemClock), Arc::new(SystemEntropy))
+        .map_err(|e| failed(e.to_string()))?;
+    if !tls {
+        return Ok((switch.serve().await.map_err(|e| failed(e.to_string()))?, None));
+    }
+    let now_s = crossqr_core::clock::system_now_ms() / 1000;
+    let pki = TestPki::generate("crossqr demo CA", &ServerCert::loopback(now_s)).map_err(failed)?;
+    let server = crossqr_switch::tls::server_config(&pki.cert_pem, &pki.key_pem).map_err(|e| failed(e.to_string()))?;
+    let trust = TlsTrust::from_pem(&pki.ca_pem).map_err(|e| failed(e.0))?;
+    Ok((switch.serve_tls(server).await.map_err(|e| failed(e.to_string()))?, Some(trust)))
+}
+
+async fn demo(tls: bool) -> Result<Outcome, CliError> {
+    let (switch, trust) = start_switch(tls).await?;
     let dir = std::env::temp_dir().join(format!("crossqr-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| fail(ErrorCode::IoError)(e.to_string()))?;
     println!(
@@ -77,8 +94,11 @@ async fn demo() -> Result<Outcome, CliError> {
     );
 
     let open = |name: &str, home, locale| {
-        let api =
-            ApiConfig { allow_http_loopback: true, ..ApiConfig::new(switch.base_url(), switch.public_key.clone()) };
+        let api = ApiConfig {
+            allow_http_loopback: trust.is_none(),
+            tls: trust.clone(),
+            ..ApiConfig::new(switch.base_url(), switch.public_key.clone())
+        };
         let key = Arc::new(DeviceKey::generate().map_err(|e| CliError::from_core(&e))?);
         let options = WalletOptions { home, locale, khmer_digits: false };
         Wallet::open(api, key, Arc::new(SystemClock), &dir.join(format!("{name}.db")), options)

@@ -1,12 +1,9 @@
 //! `crossqr generate khqr …`: prints `{"payload","md5"}` and optionally renders a PNG.
 
-use crossqr_core::ErrorCode;
 use std::path::PathBuf;
-use std::str::FromStr;
 
-use crossqr_core::money::Currency;
-use crossqr_core::schemes::khqr::{self, KhqrAccount, KhqrRequest};
-use rust_decimal::Decimal;
+use crossqr_core::ErrorCode;
+use crossqr_core::schemes::khqr::{self, KhqrFields, KhqrRequest};
 use serde::Serialize;
 
 use crate::output::CliError;
@@ -92,34 +89,16 @@ pub struct Generated {
 
 pub fn run(kind: Kind) -> Result<Generated, CliError> {
     let Kind::Khqr(args) = kind;
-    let currency = match args.currency.to_ascii_uppercase().as_str() {
-        "KHR" => Currency::KHR,
-        "USD" => Currency::USD,
-        other => {
-            return Err(CliError::new(ErrorCode::InvalidField, format!("currency must be KHR or USD, not {other}")));
-        }
-    };
-    let amount = args
-        .amount
-        .as_deref()
-        .map(|a| {
-            Decimal::from_str(a)
-                .map_err(|_| CliError::new(ErrorCode::InvalidField, format!("amount {a:?} is not a decimal number")))
-        })
-        .transpose()?;
-    let account = match (args.merchant_id, args.bank) {
-        (Some(merchant_id), Some(acquiring_bank)) => KhqrAccount::Merchant { merchant_id, acquiring_bank },
-        (Some(_), None) => {
-            return Err(CliError::new(ErrorCode::MissingField, "--merchant-id needs --bank (the acquiring bank)"));
-        }
-        (None, acquiring_bank) => KhqrAccount::Individual { account_information: args.account_info, acquiring_bank },
-    };
-    let request = KhqrRequest {
-        account,
+    let fields = KhqrFields {
+        account_id: args.account,
+        merchant_name: args.name,
         merchant_city: Some(args.city),
-        currency,
-        amount,
+        currency: args.currency,
+        amount: args.amount,
         expires_at_ms: args.expires_ms,
+        merchant_id: args.merchant_id,
+        acquiring_bank: args.bank,
+        account_information: args.account_info,
         mcc: args.mcc,
         unionpay: args.unionpay,
         bill_number: args.bill,
@@ -130,8 +109,8 @@ pub fn run(kind: Kind) -> Result<Generated, CliError> {
         alt_language: args.lang,
         alt_name: args.alt_name,
         alt_city: args.alt_city,
-        ..KhqrRequest::individual(args.account, args.name)
     };
+    let request = KhqrRequest::from_fields(fields).map_err(|e| CliError::from_core(&e))?;
     let now = args.now_ms.unwrap_or_else(crossqr_core::clock::system_now_ms);
     let generated = khqr::generate(&request, now).map_err(|e| CliError::from_core(&e))?;
     if let Some(path) = &args.png {

@@ -31,7 +31,11 @@ enum Command {
     /// Read QR codes from image files (PNG, JPEG): one JSON line per file.
     Scan(scan::Args),
     /// The whole flow end to end against an in-process reference switch; ends with a JSON status line.
-    Demo,
+    Demo {
+        /// Over HTTPS: the switch under a freshly generated test CA, the wallets trusting only it.
+        #[arg(long)]
+        tls: bool,
+    },
 }
 
 fn main() {
@@ -43,7 +47,7 @@ fn main() {
     match cli.command {
         Command::Parse(args) => output::finish(parse::run(args)),
         Command::Generate(kind) => output::finish(generate::run(*kind)),
-        Command::Demo => output::finish_status(demo::run(), |o| o.is_settled()),
+        Command::Demo { tls } => output::finish_status(demo::run(tls), |o| o.is_settled()),
         Command::Scan(args) => {
             if let Err(e) = scan::run(args) {
                 output::exit_with(&e);

@@ -150,6 +150,12 @@ registry! {
     InvalidKey = "invalid_key", InvalidInput;
     /// The key store could not sign.
     SigningFailed = "signing_failed", Signer;
+    /// The user declined the key store's prompt.
+    SignerCancelled = "signer_cancelled", Signer;
+    /// The key store needs the user to authenticate first.
+    SignerLocked = "signer_locked", Signer;
+    /// The key is gone or invalidated (a new enrolment, a wiped key store).
+    SignerUnavailable = "signer_unavailable", Signer;
     /// No signature where one is required.
     MissingSignature = "missing_signature", InvalidInput;
     /// A signature header that cannot be read.
@@ -178,12 +184,24 @@ registry! {
     AmountMismatch = "amount_mismatch", Rejected;
     /// The payment or quote is not for the code (or resolved order) it names.
     CodeMismatch = "code_mismatch", Rejected;
+    /// The payment's authorisation signature does not verify against the device's authorisation key.
+    AuthorizationInvalid = "authorization_invalid", Rejected;
     /// The payment id was used with a different request.
     IdempotencyConflict = "idempotency_conflict", Rejected;
     /// The backend never received this payment.
     PaymentNotFound = "payment_not_found", Rejected;
     /// The payment was cancelled; its id can never be paid.
     PaymentCancelled = "payment_cancelled", Rejected;
+    /// The backend's TLS certificate is not from a CA the wallet trusts.
+    TlsUntrusted = "tls_untrusted", NotSent;
+    /// The backend's TLS certificate has expired (or is not yet valid).
+    TlsExpired = "tls_certificate_expired", NotSent;
+    /// The backend's TLS certificate is for another host name.
+    TlsNameMismatch = "tls_name_mismatch", NotSent;
+    /// No certificate of the backend's chain has a pinned public key.
+    TlsPinMismatch = "tls_pin_mismatch", NotSent;
+    /// The TLS handshake failed for another reason.
+    TlsFailed = "tls_handshake_failed", NotSent;
     /// The backend is temporarily unavailable.
     ServiceUnavailable = "service_unavailable", OutcomeUnknown;
     /// The backend answered with a code outside the contract.

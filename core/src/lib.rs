@@ -35,6 +35,7 @@
 //!   response signatures.
 //! - [`api`]: the signed, verifying, retrying client of the wallet backend (`switch/openapi.yaml`).
 //! - [`flow`]: the [`flow::Wallet`] and its [`flow::PaymentSession`]s, with the durable payment journal.
+//! - [`runtime`]: where the wallet's work runs when a host (Kotlin, Swift) drives it.
 //! - [`clock`], [`entropy`]: time and randomness as inputs.
 //! - [`error`]: stable machine-readable error codes and warnings.
 
@@ -48,6 +49,7 @@ pub mod entropy;
 pub mod error;
 pub mod flow;
 pub mod money;
+pub mod runtime;
 pub mod scan;
 pub mod schemes;
 pub mod sign;

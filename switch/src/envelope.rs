@@ -134,7 +134,7 @@ async fn sign(state: &AppState, response: Response, seal: &Seal<'_>) -> Response
             seal.request_string,
             &bytes,
         );
-        match message::sign(&state.key, &string) {
+        match message::sign_with(&state.key, &string) {
             Ok(mut signature) => {
                 if seal.fault == Some(Fault::BadSignature) {
                     signature.truncate(signature.len() - 4);

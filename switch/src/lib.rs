@@ -16,9 +16,11 @@ pub mod config;
 mod envelope;
 mod faults;
 mod fx;
+pub mod pki;
 mod resolve;
 mod routes;
 mod store;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -126,12 +128,31 @@ impl Switch {
         Ok(HttpResponse { status: parts.status.as_u16(), headers, body: body.to_bytes().to_vec() })
     }
 
-    /// Listens on `config.addr` and serves until stopped.
+    /// Listens on `config.addr` with plain HTTP and serves until stopped.
     pub async fn serve(self) -> Result<RunningSwitch, SwitchError> {
-        let addr = self.state.config.addr;
-        let listener =
-            tokio::net::TcpListener::bind(addr).await.map_err(|e| SwitchError(format!("bind {addr}: {e}")))?;
+        let listener = self.bind().await?;
         let addr = listener.local_addr().map_err(|e| SwitchError(e.to_string()))?;
+        Ok(self.run(listener, addr, "http"))
+    }
+
+    /// Listens on `config.addr` with HTTPS (`tls`, see [`tls::server_config`]) and serves until stopped.
+    pub async fn serve_tls(self, tls: Arc<rustls::ServerConfig>) -> Result<RunningSwitch, SwitchError> {
+        let listener = tls::TlsListener::new(self.bind().await?, tls).map_err(|e| SwitchError(e.to_string()))?;
+        let addr = axum::serve::Listener::local_addr(&listener).map_err(|e| SwitchError(e.to_string()))?;
+        Ok(self.run(listener, addr, "https"))
+    }
+
+    async fn bind(&self) -> Result<tokio::net::TcpListener, SwitchError> {
+        let addr = self.state.config.addr;
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| SwitchError(format!("bind {addr}: {e}")))
+    }
+
+    fn run<L: axum::serve::Listener<Addr = SocketAddr>>(
+        self,
+        listener: L,
+        addr: SocketAddr,
+        scheme: &'static str,
+    ) -> RunningSwitch {
         let public_key = self.public_key();
         let (tx, rx) = oneshot::channel::<()>();
         let app = self.router;
@@ -142,7 +163,7 @@ impl Switch {
                 })
                 .await;
         });
-        Ok(RunningSwitch { addr, public_key, shutdown: Some(tx), task })
+        RunningSwitch { addr, scheme, public_key, shutdown: Some(tx), task }
     }
 }
 
@@ -150,6 +171,8 @@ impl Switch {
 pub struct RunningSwitch {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// `http` or `https`.
+    pub scheme: &'static str,
     /// Its response-signing key, for wallets to pin.
     pub public_key: PublicKey,
     shutdown: Option<oneshot::Sender<()>>,
@@ -157,9 +180,9 @@ pub struct RunningSwitch {
 }
 
 impl RunningSwitch {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (or `https://…`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Stops serving and waits for in-flight requests.

@@ -65,7 +65,13 @@ async fn register(State(state): Shared, bytes: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return error(BackendCode::InvalidRequest, e),
     };
-    match state.store.register(&reg.device_id, &reg.public_key, reg.platform.as_deref(), state.clock.now_ms()) {
+    if let Some(k) = &reg.authorization_key
+        && let Err(e) = crossqr_core::sign::PublicKey::from_spki_base64(k)
+    {
+        return error(BackendCode::InvalidRequest, format!("authorization_key: {e}"));
+    }
+    let (id, key, auth) = (&reg.device_id, &reg.public_key, reg.authorization_key.as_deref());
+    match state.store.register(id, key, auth, reg.platform.as_deref(), state.clock.now_ms()) {
         Ok(at) => Json(DeviceBody { device_id: reg.device_id, registered_at_ms: at }).into_response(),
         Err(e) => db(e),
     }
@@ -276,6 +282,7 @@ fn judge(state: &AppState, device: &str, req: &PaymentRequest, now: i64) -> Resu
     if quoted.payload_digest != wire::payload_digest(&req.payload) || quoted.order_id != req.order_id {
         return Err((BackendCode::CodeMismatch, "the payment is not for the code its quote was made for".into()));
     }
+    check_authorization(state, device, req)?;
     let credit = req.credit.to_money().map_err(|e| (BackendCode::InvalidRequest, format!("credit: {e}")))?;
     check_code(state, &req.payload, req.order_id.as_deref(), &credit, asked.tip.as_ref(), now)?;
     let code = crossqr_core::parse_at(&req.payload, now).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
@@ -290,6 +297,29 @@ fn judge(state: &AppState, device: &str, req: &PaymentRequest, now: i64) -> Resu
         settled_at_ms: failure.is_none().then_some(now),
         failure,
     })
+}
+
+/// A device that registered an authorisation key must send the payer's authorisation of exactly this
+/// payment; one sent by a device without such a key must verify against its request key.
+fn check_authorization(state: &AppState, device: &str, req: &PaymentRequest) -> Result<(), Refusal> {
+    let db = |e: rusqlite::Error| (BackendCode::Internal, format!("database: {e}"));
+    let key = match (state.store.authorization_key(device).map_err(db)?, &req.authorization) {
+        (None, None) => return Ok(()),
+        (Some(_), None) => {
+            return Err((
+                BackendCode::AuthorizationInvalid,
+                "this device's payments need the payer's authorisation".into(),
+            ));
+        }
+        (Some(k), Some(_)) => k,
+        (None, Some(_)) => state.store.device_key(device).map_err(db)?.unwrap_or_default(),
+    };
+    let key = crossqr_core::sign::PublicKey::from_spki_base64(&key)
+        .map_err(|e| (BackendCode::Internal, format!("stored key: {e}")))?;
+    let digest = wire::payload_digest(&req.payload);
+    let approval = req.approval(device, &digest).string();
+    crossqr_core::sign::message::verify_value(&key, &approval, req.authorization.as_deref().unwrap_or_default())
+        .map_err(|e| (BackendCode::AuthorizationInvalid, format!("authorization: {e}")))
 }
 
 /// Sandbox business rules that fail a payment definitely: an account named `decline…`, a debit over

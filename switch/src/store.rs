@@ -15,7 +15,8 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS server_key (id INTEGER PRIMARY KEY CHECK (id = 1), pkcs8 BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (
-    device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, platform TEXT, registered_at_ms INTEGER NOT NULL);
+    device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, authorization_key TEXT, platform TEXT,
+    registered_at_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS quotes (
     quote_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, request TEXT NOT NULL, body TEXT NOT NULL,
     expires_at_ms INTEGER NOT NULL, payment_id TEXT UNIQUE);
@@ -127,12 +128,34 @@ impl Store {
         })
     }
 
-    /// Registers a device; returns when it was first registered.
-    pub fn register(&self, device_id: &str, public_key: &str, platform: Option<&str>, now_ms: i64) -> Result<i64> {
+    /// The key that authorises a device's payments (Base64 SPKI), if it registered one.
+    pub fn authorization_key(&self, device_id: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row("SELECT authorization_key FROM devices WHERE device_id = ?1", params![device_id], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+    }
+
+    /// Registers a device (and the key that authorises its payments, set once); returns when it was
+    /// first registered.
+    pub fn register(
+        &self,
+        device_id: &str,
+        public_key: &str,
+        authorization_key: Option<&str>,
+        platform: Option<&str>,
+        now_ms: i64,
+    ) -> Result<i64> {
         self.with(|c| {
             c.execute(
-                "INSERT OR IGNORE INTO devices (device_id, public_key, platform, registered_at_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![device_id, public_key, platform, now_ms],
+                "INSERT OR IGNORE INTO devices (device_id, public_key, authorization_key, platform, registered_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![device_id, public_key, authorization_key, platform, now_ms],
+            )?;
+            c.execute(
+                "UPDATE devices SET authorization_key = ?2 WHERE device_id = ?1 AND authorization_key IS NULL",
+                params![device_id, authorization_key],
             )?;
             c.query_row("SELECT registered_at_ms FROM devices WHERE device_id = ?1", params![device_id], |r| r.get(0))
         })

@@ -21,9 +21,9 @@ fn signing(c: &mut Criterion) {
     let request = |body: &[u8]| message::request_string("POST", "/v1/payments", "dev", time, body);
     let response =
         |request: &[u8]| message::response_string(200, "POST", "/v1/payments", "dev", time, request, BODY.as_bytes());
-    let response_signature = message::sign(&server, &response(&request(BODY.as_bytes()))).unwrap();
+    let response_signature = message::sign_with(&server, &response(&request(BODY.as_bytes()))).unwrap();
     c.bench_function("sign_request", |b| {
-        b.iter(|| message::sign(&device, &request(black_box(BODY.as_bytes()))).unwrap())
+        b.iter(|| message::sign_with(&device, &request(black_box(BODY.as_bytes()))).unwrap())
     });
     c.bench_function("verify_response", |b| {
         b.iter(|| {
@@ -34,7 +34,7 @@ fn signing(c: &mut Criterion) {
     c.bench_function("sign_and_verify_per_payment", |b| {
         b.iter(|| {
             let sent = request(black_box(BODY.as_bytes()));
-            let s = message::sign(&device, &sent).unwrap();
+            let s = message::sign_with(&device, &sent).unwrap();
             message::verify(&server_public, &response(&sent), Some(&response_signature)).unwrap();
             s
         })

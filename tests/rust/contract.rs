@@ -57,7 +57,8 @@ async fn call(
 ) -> (u16, reqwest::header::HeaderMap, Value) {
     let id = device_id(&key.public_key_spki().unwrap());
     let time = system_now_ms().to_string();
-    let signature = message::sign(key, &message::request_string(method, path, &id, &time, body.as_bytes())).unwrap();
+    let signature =
+        message::sign_with(key, &message::request_string(method, path, &id, &time, body.as_bytes())).unwrap();
     let response = reqwest::Client::new()
         .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
         .header(message::CLIENT_ID, &id)
@@ -100,6 +101,7 @@ async fn the_switch_and_the_client_speak_the_spec() {
         device_id: id.clone(),
         public_key: key.public_key().spki_base64(),
         platform: Some("linux".into()),
+        authorization_key: Some(key.public_key().spki_base64()),
     };
     check(&spec, "DeviceRegistration", &serde_json::to_value(&registration).unwrap());
     let (status, headers, body) =
@@ -137,14 +139,18 @@ async fn the_switch_and_the_client_speak_the_spec() {
             call(&base, &key, "POST", "/v1/quotes", &serde_json::to_string(&quote_request).unwrap()).await;
         assert_eq!(status, 200, "{quote}");
         check(&spec, "Quote", &quote);
-        let payment = PaymentRequest {
+        let mut payment = PaymentRequest {
             payment_id: format!("{:032x}", system_now_ms() as u128 * 1000 + home.len() as u128),
             quote_id: quote["quote_id"].as_str().unwrap().into(),
             payload: payload.clone(),
             order_id: None,
             debit: serde_json::from_value(quote["debit"].clone()).unwrap(),
             credit: serde_json::from_value(quote["credit"].clone()).unwrap(),
+            authorization: None,
         };
+        let digest = crossqr_core::api::wire::payload_digest(&payment.payload);
+        let approval = payment.approval(&id, &digest).string();
+        payment.authorization = Some(message::signature_value(&key.sign_der(&approval).unwrap()).unwrap());
         check(&spec, "PaymentRequest", &serde_json::to_value(&payment).unwrap());
         let (status, _, paid) =
             call(&base, &key, "POST", "/v1/payments", &serde_json::to_string(&payment).unwrap()).await;
@@ -166,6 +172,7 @@ async fn the_switch_and_the_client_speak_the_spec() {
         order_id: None,
         debit: Amount { currency: "USD".into(), value: "1.00".into() },
         credit: Amount { currency: "KHR".into(), value: "100".into() },
+        authorization: None,
     };
     let body = serde_json::to_string(&never).unwrap();
     let (status, _, cancelled) =

@@ -52,7 +52,7 @@ async fn recovery_racing_a_live_payment_never_abandons_it() {
     for n in 0..12 {
         let mut session = wallet.start(&jpqr(n, "コンビニ", Some(500 + n))).await.unwrap();
         session.request_quote().await.unwrap();
-        session.confirm().unwrap();
+        session.confirm().await.unwrap();
         let racing = wallet.clone();
         let recovery = tokio::spawn(async move { racing.recover(1).await });
         let result = session.submit().await.unwrap();
@@ -64,7 +64,7 @@ async fn recovery_racing_a_live_payment_never_abandons_it() {
     // Confirmed, then the screen went away: recovery cancels it with the backend.
     let mut session = wallet.start(&jpqr(99, "コンビニ", Some(700))).await.unwrap();
     session.request_quote().await.unwrap();
-    session.confirm().unwrap();
+    session.confirm().await.unwrap();
     let id = session.payment_id().unwrap().to_owned();
     let request = journalled(&wallet, &id);
     drop(session);
@@ -154,6 +154,7 @@ async fn authentication_refusals_and_conflicts_never_fail_a_payment() {
         order_id: None,
         debit: Amount::from(&quote.debit),
         credit: Amount::from(&quote.credit),
+        authorization: None,
     };
     assert_eq!(api.pay(&first, || Ok(())).await.unwrap().status, PaymentOutcome::Settled);
     let mut session = wallet.start(&jpqr(4, "コンビニ", Some(300))).await.unwrap();
@@ -217,6 +218,7 @@ async fn payments_are_bound_to_the_code() {
         order_id: None,
         debit: Amount::from(&quote.debit),
         credit: Amount::from(&quote.credit),
+        authorization: None,
     };
     // Another merchant's sticker for the same amount: not the quoted code.
     assert_ne!(payment.payload, code);
@@ -353,7 +355,8 @@ async fn responses_are_bound_to_their_requests() {
                     &sent,
                     &bytes,
                 );
-                let signature = message::sign(&self.0, &string).map_err(|e| TransportError::Lost(e.to_string()))?;
+                let signature =
+                    message::sign_with(&self.0, &string).map_err(|e| TransportError::Lost(e.to_string()))?;
                 Ok(HttpResponse {
                     status: 200,
                     headers: vec![("response-time".into(), time), ("signature".into(), signature)],
@@ -377,6 +380,7 @@ async fn responses_are_bound_to_their_requests() {
         order_id: None,
         debit: Amount { currency: "USD".into(), value: "1.00".into() },
         credit: Amount { currency: "JPY".into(), value: "150".into() },
+        authorization: None,
     };
     let e = lying.pay(&request, || Ok(())).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::OutcomeUnknown);
@@ -401,7 +405,7 @@ async fn the_replay_cache_knows_a_request_by_what_was_signed() {
     assert_eq!(signed(&sw, &key, "POST", "/v1/devices", &registration, Some(now)).await.0, 200);
     let time = now.to_string();
     let string = message::request_string("GET", "/v1/rates", &id, &time, b"");
-    let header = message::sign(&key, &string).unwrap();
+    let header = message::sign_with(&key, &string).unwrap();
     let code = |v: &serde_json::Value| v["error"]["code"].as_str().unwrap_or_default().to_owned();
     assert_eq!(send(&sw, "GET", "/v1/rates", "", &id, &time, &header).await.0, 200);
     let (status, body) = send(&sw, "GET", "/v1/rates", "", &id, &time, &header).await;
@@ -454,7 +458,7 @@ async fn sandbox_faults_are_opt_in_authenticated_per_device_and_bounded() {
     assert_eq!((status, code(&body)), (400, "invalid_request".into()), "no sandbox endpoint outside sandbox mode");
     let id = crossqr_core::sign::device_id(&a.public_key_spki().unwrap());
     let time = system_now_ms().to_string();
-    let sig = message::sign(&a, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
+    let sig = message::sign_with(&a, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
     let answer = reqwest::Client::new()
         .get(format!("{}/v1/rates", production.base_url()))
         .header(message::CLIENT_ID, &id)
@@ -483,7 +487,7 @@ async fn sandbox_faults_are_opt_in_authenticated_per_device_and_bounded() {
     assert_eq!(signed(&sw, &b, "GET", "/v1/rates", "", None).await.0, 200, "another device is untouched");
     assert_eq!(code(&signed(&sw, &a, "GET", "/v1/rates", "", None).await.1), "service_unavailable");
     // A request that fails authentication gets no fault, whatever its header says.
-    let forged = message::sign(&b, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
+    let forged = message::sign_with(&b, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
     let answer = reqwest::Client::new()
         .get(format!("{}/v1/rates", sw.base_url()))
         .header(message::CLIENT_ID, &id)
@@ -535,6 +539,7 @@ async fn concurrent_submissions_of_one_id_get_the_stored_answer_or_a_conflict() 
                 order_id: None,
                 debit: Amount::from(&quote.debit),
                 credit: Amount::from(&quote.credit),
+                authorization: None,
             })
             .unwrap(),
         );
@@ -575,10 +580,10 @@ async fn the_client_refuses_plain_http_redirects_and_oversized_answers() {
         let e = ApiClient::new(config, key.clone(), Arc::new(SystemClock)).unwrap_err();
         assert_eq!((e.kind, e.code), (ErrorKind::NotSent, ErrorCode::InvalidConfig), "{url}");
     }
-    assert!(
-        ApiClient::new(ApiConfig::new("https://wallet.example", pin.clone()), key.clone(), Arc::new(SystemClock))
-            .is_ok()
-    );
+    let pki = crossqr_switch::pki::TestPki::generate("ca", &crossqr_switch::pki::ServerCert::loopback(0)).unwrap();
+    let trust = crossqr_core::api::tls::TlsTrust::from_pem(&pki.ca_pem).unwrap();
+    let https = ApiConfig { tls: Some(trust), ..ApiConfig::new("https://wallet.example", pin.clone()) };
+    assert!(ApiClient::new(https, key.clone(), Arc::new(SystemClock)).is_ok(), "https with its CA");
 
     // A server that redirects, and one that answers with a body larger than any real answer.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -154,6 +154,7 @@ async fn every_injected_fault_ends_in_exactly_one_payment() {
             order_id: None,
             debit: Amount::from(&quote.debit),
             credit: Amount::from(&quote.credit),
+            authorization: None,
         };
         let api = ApiClient::new(api_config(&sw), key.clone(), Arc::new(SystemClock)).unwrap();
         let err = api.pay(&again, || Ok(())).await.unwrap_err();
@@ -215,7 +216,7 @@ async fn client_crash_between_submit_and_response() {
         let wallet = wallet_with(&sw, key.clone(), Currency::USD, &journal).await;
         let mut session = wallet.start(&jpqr(2, "コンビニ", Some(600))).await.unwrap();
         session.request_quote().await.unwrap();
-        session.confirm().unwrap();
+        session.confirm().await.unwrap();
         let id = session.payment_id().unwrap().to_owned();
         set_faults(&sw, &key, &[payment_fault("latency=400", 1)]).await;
         let task = tokio::spawn(async move { session.submit().await });
@@ -230,7 +231,7 @@ async fn client_crash_between_submit_and_response() {
         let wallet = wallet_with(&sw, key.clone(), Currency::USD, &journal).await;
         let mut session = wallet.start(&jpqr(3, "コンビニ", Some(300))).await.unwrap();
         session.request_quote().await.unwrap();
-        session.confirm().unwrap();
+        session.confirm().await.unwrap();
         session.payment_id().unwrap().to_owned()
     };
     set_faults(&sw, &key, &[]).await;
@@ -303,7 +304,7 @@ async fn an_expired_quote_cannot_be_paid() {
     let mut session = wallet.start(&jpqr(8, "コンビニ", Some(900))).await.unwrap();
     session.request_quote().await.unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(session.confirm().unwrap_err().code.as_str(), "quote_expired");
+    assert_eq!(session.confirm().await.unwrap_err().code.as_str(), "quote_expired");
     assert_eq!(session.state(), SessionState::Expired);
     // Quote again and pay in time.
     session.request_quote().await.unwrap();
@@ -311,7 +312,7 @@ async fn an_expired_quote_cannot_be_paid() {
     // Expired in flight: the switch refuses, the payment fails definitely, the session can re-quote.
     let mut late = wallet.start(&jpqr(8, "コンビニ", Some(901))).await.unwrap();
     late.request_quote().await.unwrap();
-    late.confirm().unwrap();
+    late.confirm().await.unwrap();
     set_faults(&sw, &key, &[payment_fault("latency=400", 1)]).await;
     let result = late.submit().await.unwrap();
     assert_eq!((result.state, late.state()), (SessionState::Failed, SessionState::Expired));
@@ -337,6 +338,7 @@ async fn bad_requests_are_refused_with_their_own_codes() {
             order_id: None,
             debit: Amount { currency: "USD".into(), value: debit.into() },
             credit: Amount::from(&quote.credit),
+            authorization: None,
         })
         .unwrap()
     };
@@ -353,15 +355,17 @@ async fn bad_requests_are_refused_with_their_own_codes() {
     let other = DeviceKey::generate().unwrap();
     let string_b =
         message::request_string("POST", "/v1/payments", &id, &time, request(&"b".repeat(32), &debit).as_bytes());
-    let forged = message::sign(&other, &string_b).unwrap();
+    let forged = message::sign_with(&other, &string_b).unwrap();
     let (status, body) =
         send(&sw, "POST", "/v1/payments", &request(&"b".repeat(32), &debit), &id, &time, &forged).await;
     assert_eq!((status, code(&body)), (401, "bad_signature".into()));
     // A replay of a genuine request.
     let body_c = request(&"c".repeat(32), &debit);
-    let genuine =
-        message::sign(key.as_ref(), &message::request_string("POST", "/v1/payments", &id, &time, body_c.as_bytes()))
-            .unwrap();
+    let genuine = message::sign_with(
+        key.as_ref(),
+        &message::request_string("POST", "/v1/payments", &id, &time, body_c.as_bytes()),
+    )
+    .unwrap();
     let (status, first) = send(&sw, "POST", "/v1/payments", &body_c, &id, &time, &genuine).await;
     assert_eq!((status, first["status"].as_str()), (200, Some("settled")));
     let (status, body) = send(&sw, "POST", "/v1/payments", &body_c, &id, &time, &genuine).await;
@@ -411,7 +415,7 @@ async fn responses_must_carry_the_pinned_signature() {
     let err = api.register(None).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::OutcomeUnknown);
     assert!(err.message.contains("signature"), "{err}");
-    let pinned = crossqr_core::api::fetch_server_key(&sw.base_url()).await.unwrap();
+    let pinned = crossqr_core::api::fetch_server_key(&sw.base_url(), None).await.unwrap();
     assert_eq!(pinned, sw.public_key);
     sw.stop().await;
 }

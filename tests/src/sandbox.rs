@@ -116,7 +116,7 @@ pub async fn signed(
     let id = crossqr_core::sign::device_id(&spki);
     let time = time_ms.unwrap_or_else(system_now_ms).to_string();
     let signature =
-        message::sign(key, &message::request_string(method, path, &id, &time, body.as_bytes())).expect("sign");
+        message::sign_with(key, &message::request_string(method, path, &id, &time, body.as_bytes())).expect("sign");
     send(switch, method, path, body, &id, &time, &signature).await
 }
 
@@ -219,7 +219,13 @@ impl Signer for TestSigner {
         self.key().public_key_spki()
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, crossqr_core::sign::SignError> {
+    fn sign<'a>(&'a self, message: &'a [u8]) -> crossqr_core::sign::SignFuture<'a> {
+        Box::pin(std::future::ready(self.sign_now(message)))
+    }
+}
+
+impl TestSigner {
+    fn sign_now(&self, message: &[u8]) -> Result<Vec<u8>, crossqr_core::sign::SignError> {
         let line = String::from_utf8_lossy(message).lines().next().unwrap_or_default().to_owned();
         if let Some((refused, allowed)) = self.refuse.lock().unwrap().as_mut()
             && *refused == line
@@ -233,6 +239,6 @@ impl Signer for TestSigner {
             *allowed -= 1;
         }
         self.log.lock().unwrap().push(line);
-        self.key().sign(message)
+        self.key().sign_der(message)
     }
 }

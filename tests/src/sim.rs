@@ -136,14 +136,15 @@ impl Signer for SimSigner {
     fn public_key_spki(&self) -> Result<Vec<u8>, SignError> {
         self.key.lock().unwrap().public_key_spki()
     }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        if self.refusing.load(Ordering::SeqCst) {
-            return Err(SignError::new(ErrorCode::SigningFailed, "simulated: the user cancelled the prompt"));
-        }
-        if let Some(wrong) = self.wrong.lock().unwrap().as_ref() {
-            return wrong.sign(message);
-        }
-        self.key.lock().unwrap().sign(message)
+    fn sign<'a>(&'a self, message: &'a [u8]) -> crossqr_core::sign::SignFuture<'a> {
+        let signed = if self.refusing.load(Ordering::SeqCst) {
+            Err(SignError::new(ErrorCode::SignerCancelled, "simulated: the user cancelled the prompt"))
+        } else if let Some(wrong) = self.wrong.lock().unwrap().as_ref() {
+            wrong.sign_der(message)
+        } else {
+            self.key.lock().unwrap().sign_der(message)
+        };
+        Box::pin(std::future::ready(signed))
     }
 }
 
@@ -594,7 +595,7 @@ async fn buy_all(
                 continue;
             }
             tokio::time::sleep(dice.ms(0, 3_000)).await;
-            if session.confirm().is_err() {
+            if session.confirm().await.is_err() {
                 continue;
             }
             let id = session.payment_id().expect("confirmed").to_owned();

@@ -41,8 +41,10 @@ pub struct ApiConfig {
     pub base_url: String,
     /// The backend's response-signing key, pinned.
     pub server_key: PublicKey,
-    /// Allow plain `http://` to a loopback address (the sandbox switch on this machine or the
-    /// emulator's host). Never for anything else.
+    /// The CA (and optional pins) the backend's TLS certificate must chain to; required for `https`.
+    pub tls: Option<tls::TlsTrust>,
+    /// Allow plain `http://` to a loopback address (the sandbox switch on this machine). Never for
+    /// anything else.
     pub allow_http_loopback: bool,
     /// Time allowed for one attempt, connection to last byte.
     pub attempt_timeout: Duration,
@@ -64,6 +66,7 @@ impl ApiConfig {
         ApiConfig {
             base_url: base_url.into(),
             server_key,
+            tls: None,
             allow_http_loopback: false,
             attempt_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
@@ -74,12 +77,16 @@ impl ApiConfig {
         }
     }
 
-    /// Checks the base URL: `https`, or `http` to a loopback host when allowed.
+    /// Checks the base URL: `https` with trusted roots, or `http` to a loopback host when allowed.
     pub fn check_url(&self) -> Result<(), ApiError> {
         let bad = |why: String| ApiError::new(ErrorKind::NotSent, ErrorCode::InvalidConfig, why);
         let url = reqwest::Url::parse(&self.base_url).map_err(|e| bad(format!("base URL {:?}: {e}", self.base_url)))?;
         match url.scheme() {
-            "https" => Ok(()),
+            "https" if self.tls.is_some() => Ok(()),
+            "https" => Err(bad(format!(
+                "base URL {:?}: an https backend needs the CA its certificate chains to (tls)",
+                self.base_url
+            ))),
             "http" if self.allow_http_loopback && is_loopback(&url) => Ok(()),
             "http" => Err(bad(format!(
                 "base URL {:?}: plain http is allowed only to a loopback address, and only when allow_http_loopback is set",
@@ -178,20 +185,17 @@ enum Attempt {
     Done(Vec<u8>),
     /// A verified refusal.
     Refused(BackendCode, String),
+    /// The connection itself was refused for a reason retrying cannot mend (TLS): not sent.
+    Fatal(ApiError),
     /// No usable answer; `delivered` says whether the request may have reached the backend.
     Retry { error: ApiError, delivered: bool },
 }
 
 impl ApiClient {
-    /// A client signing as `signer`, reading time from `clock`, over HTTP(S).
+    /// A client signing as `signer`, reading time from `clock`, over HTTP(S) trusting `config.tls` only.
     pub fn new(config: ApiConfig, signer: Arc<dyn Signer>, clock: Arc<dyn Clock>) -> Result<ApiClient, ApiError> {
         config.check_url()?;
-        tls::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ApiError::new(ErrorKind::NotSent, ErrorCode::InvalidConfig, format!("HTTP client: {e}")))?;
+        let http = http_client(config.tls.as_ref(), config.connect_timeout)?;
         let transport = Arc::new(HttpTransport::new(http, &config.base_url));
         ApiClient::with_transport(config, signer, clock, transport, Arc::new(SystemEntropy))
     }
@@ -206,6 +210,8 @@ impl ApiClient {
     ) -> Result<ApiClient, ApiError> {
         config.check_url()?;
         let spki = signer.public_key_spki().map_err(|e| ApiError::new(ErrorKind::Signer, e.code, e.message))?;
+        PublicKey::from_spki(&spki)
+            .map_err(|e| ApiError::new(e.code.kind(), e.code, format!("the signer's key: {e}")))?;
         Ok(ApiClient {
             transport,
             config,
@@ -224,12 +230,22 @@ impl ApiClient {
 
     /// Registers this device's public key (idempotent).
     pub async fn register(&self, platform: Option<&str>) -> Result<Device, ApiError> {
+        self.register_with(platform, None).await
+    }
+
+    /// Registers this device's request key and the key that authorises its payments (idempotent).
+    pub async fn register_with(
+        &self,
+        platform: Option<&str>,
+        authorization_key: Option<&PublicKey>,
+    ) -> Result<Device, ApiError> {
         let spki = self.signer.public_key_spki().map_err(|e| ApiError::new(ErrorKind::Signer, e.code, e.message))?;
         let key = PublicKey::from_spki(&spki).map_err(|e| ApiError::new(ErrorKind::Signer, e.code, e.message))?;
         let body = DeviceRegistration {
             device_id: self.device_id.clone(),
             public_key: key.spki_base64(),
             platform: platform.map(str::to_owned),
+            authorization_key: authorization_key.map(PublicKey::spki_base64),
         };
         self.call("POST", "/v1/devices", Some(&body), || Ok(())).await
     }
@@ -348,7 +364,7 @@ impl ApiClient {
             }
             let time = self.stamp().to_string();
             let request_string = message::request_string(method, path, &self.device_id, &time, &body);
-            let signature = match message::sign(self.signer.as_ref(), &request_string) {
+            let signature = match message::sign(self.signer.as_ref(), &request_string).await {
                 Ok(s) => s,
                 Err(e) => {
                     let kind = if delivered { ErrorKind::OutcomeUnknown } else { ErrorKind::Signer };
@@ -374,6 +390,12 @@ impl ApiClient {
                         ErrorKind::Rejected
                     };
                     return Err(ApiError::new(kind, code.code(), format!("{method} {path}: {message}")));
+                }
+                Attempt::Fatal(mut error) => {
+                    if delivered {
+                        error.kind = ErrorKind::OutcomeUnknown;
+                    }
+                    return Err(error);
                 }
                 Attempt::Retry { error, delivered: maybe } => {
                     delivered |= maybe;
@@ -412,6 +434,9 @@ impl ApiClient {
         let what = format!("{method} {path}");
         let response = match self.transport.send(request, self.config.attempt_timeout).await {
             Ok(r) => r,
+            Err(TransportError::Refused { code, message }) => {
+                return Attempt::Fatal(ApiError::new(ErrorKind::NotSent, code, format!("{what}: {message}")));
+            }
             Err(TransportError::NotDelivered(why)) => {
                 return Attempt::Retry {
                     error: ApiError::unknown(format!("{what}: not delivered ({why})")),
@@ -483,6 +508,18 @@ impl ApiClient {
     }
 }
 
+/// reqwest over the core's own rustls configuration: no redirects, no platform verifier.
+fn http_client(trust: Option<&tls::TlsTrust>, connect_timeout: Duration) -> Result<reqwest::Client, ApiError> {
+    let config_error = |why: String| ApiError::new(ErrorKind::NotSent, ErrorCode::InvalidConfig, why);
+    let tls = tls::client_config(trust).map_err(|e| config_error(format!("TLS: {}", e.0)))?;
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .use_preconfigured_tls(tls)
+        .build()
+        .map_err(|e| config_error(format!("HTTP client: {e}")))
+}
+
 fn check_payment_id(payment_id: &str) -> Result<(), ApiError> {
     if payment_id.len() == 32 && payment_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         Ok(())
@@ -497,18 +534,17 @@ fn check_payment_id(payment_id: &str) -> Result<(), ApiError> {
 
 /// Sandbox bootstrap: the switch's key as it presents it, checked only for self-consistency (the
 /// response must be signed by the key it carries). Production wallets ship the key pinned instead.
-pub async fn fetch_server_key(base_url: &str) -> Result<PublicKey, ApiError> {
-    tls::install_crypto_provider();
+pub async fn fetch_server_key(base_url: &str, trust: Option<&tls::TlsTrust>) -> Result<PublicKey, ApiError> {
     let path = "/v1/server-key";
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ApiError::new(ErrorKind::NotSent, ErrorCode::InvalidConfig, format!("HTTP client: {e}")))?;
+    let client = http_client(trust, Duration::from_secs(5))?;
     let request = HttpRequest { method: "GET", path: path.into(), headers: Vec::new(), body: Vec::new() };
-    let response = HttpTransport::new(client, base_url)
-        .send(request, Duration::from_secs(10))
-        .await
-        .map_err(|e| ApiError::unknown(format!("GET {path}: {e:?}")))?;
+    let response =
+        HttpTransport::new(client, base_url).send(request, Duration::from_secs(10)).await.map_err(|e| match e {
+            TransportError::Refused { code, message } => {
+                ApiError::new(ErrorKind::NotSent, code, format!("GET {path}: {message}"))
+            }
+            other => ApiError::unknown(format!("GET {path}: {other:?}")),
+        })?;
     let key: ServerKey = serde_json::from_slice(&response.body)
         .map_err(|e| ApiError::unknown(format!("GET {path}: malformed ({e})")))?;
     let key =

@@ -48,6 +48,14 @@ pub enum TransportError {
     /// The request may have reached the backend: the connection failed or timed out afterwards, or
     /// the response was unreadable or too large.
     Lost(String),
+    /// The connection was refused for a reason trying again cannot mend (the backend's TLS certificate
+    /// is not trusted, expired, for another name, unpinned): not delivered.
+    Refused {
+        /// The stable code (`tls_untrusted`, `tls_certificate_expired`, …).
+        code: crate::error::ErrorCode,
+        /// For a human.
+        message: String,
+    },
 }
 
 /// A boxed future, as [`Transport::send`] returns.
@@ -84,7 +92,11 @@ impl HttpTransport {
         }
         let mut response = builder.send().await.map_err(|e| {
             let text = describe(&e);
-            if e.is_connect() { TransportError::NotDelivered(text) } else { TransportError::Lost(text) }
+            match super::tls::refusal_code(&e) {
+                Some(code) => TransportError::Refused { code, message: text },
+                None if e.is_connect() => TransportError::NotDelivered(text),
+                None => TransportError::Lost(text),
+            }
         })?;
         let status = response.status().as_u16();
         let headers = response

@@ -57,6 +57,10 @@ pub struct DeviceRegistration {
     /// Free-form platform name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// Base64 SubjectPublicKeyInfo DER of the key that authorises payments (one that may need the
+    /// user); when absent, payments need no authorisation beyond the request signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_key: Option<String>,
 }
 
 /// `POST /v1/devices` response.
@@ -241,6 +245,29 @@ pub struct PaymentRequest {
     pub debit: Amount,
     /// Credit, as quoted.
     pub credit: Amount,
+    /// The payer's authorisation: base64url DER ECDSA (low-s) over [`PaymentRequest::approval`] by the
+    /// device's authorisation key; required when the device registered one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+}
+
+impl PaymentRequest {
+    /// What the payer approved, as the authorisation signs it, for `device_id`.
+    pub fn approval<'a>(
+        &'a self,
+        device_id: &'a str,
+        payload_sha256: &'a str,
+    ) -> crate::sign::authorization::Approval<'a> {
+        crate::sign::authorization::Approval {
+            payment_id: &self.payment_id,
+            device_id,
+            quote_id: &self.quote_id,
+            payload_sha256,
+            order_id: self.order_id.as_deref(),
+            debit: (&self.debit.currency, &self.debit.value),
+            credit: (&self.credit.currency, &self.credit.value),
+        }
+    }
 }
 
 /// Outcome of a payment.
@@ -352,6 +379,8 @@ pub enum BackendCode {
     PaymentNotFound,
     /// 422: the payment is not for the code (or order) its quote was made for.
     CodeMismatch,
+    /// 422: the payment's authorisation does not verify.
+    AuthorizationInvalid,
     /// 503.
     ServiceUnavailable,
     /// 500.
@@ -360,7 +389,7 @@ pub enum BackendCode {
 
 impl BackendCode {
     /// Every code.
-    pub const ALL: [BackendCode; 16] = [
+    pub const ALL: [BackendCode; 17] = [
         BackendCode::InvalidRequest,
         BackendCode::BadSignature,
         BackendCode::StaleRequest,
@@ -375,6 +404,7 @@ impl BackendCode {
         BackendCode::IdempotencyConflict,
         BackendCode::PaymentNotFound,
         BackendCode::CodeMismatch,
+        BackendCode::AuthorizationInvalid,
         BackendCode::ServiceUnavailable,
         BackendCode::Internal,
     ];
@@ -396,6 +426,7 @@ impl BackendCode {
             BackendCode::IdempotencyConflict => ErrorCode::IdempotencyConflict,
             BackendCode::PaymentNotFound => ErrorCode::PaymentNotFound,
             BackendCode::CodeMismatch => ErrorCode::CodeMismatch,
+            BackendCode::AuthorizationInvalid => ErrorCode::AuthorizationInvalid,
             BackendCode::ServiceUnavailable => ErrorCode::ServiceUnavailable,
             BackendCode::Internal => ErrorCode::Internal,
         }
@@ -437,7 +468,8 @@ impl BackendCode {
             BackendCode::UnsupportedCode
             | BackendCode::NoRate
             | BackendCode::AmountMismatch
-            | BackendCode::CodeMismatch => 422,
+            | BackendCode::CodeMismatch
+            | BackendCode::AuthorizationInvalid => 422,
             BackendCode::Internal => 500,
             BackendCode::ServiceUnavailable => 503,
         }

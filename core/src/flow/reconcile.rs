@@ -36,6 +36,7 @@ impl From<&NewPayment> for PaymentRequest {
             order_id: p.order_id.clone(),
             debit: Amount::from(&p.debit),
             credit: Amount::from(&p.credit),
+            authorization: p.authorization.clone(),
         }
     }
 }
@@ -80,7 +81,18 @@ fn pending(e: &ApiError) -> Word {
         Some(BackendCode::StaleRequest) => Some(ErrorCode::ClockSkew),
         Some(BackendCode::BadSignature | BackendCode::UnknownDevice) => Some(ErrorCode::DeviceKeyReplaced),
         Some(BackendCode::IdempotencyConflict) => Some(ErrorCode::IdempotencyConflict),
-        _ if e.code == ErrorCode::SigningFailed => Some(ErrorCode::SigningFailed),
+        _ if matches!(
+            e.code,
+            ErrorCode::SigningFailed
+                | ErrorCode::TlsUntrusted
+                | ErrorCode::TlsExpired
+                | ErrorCode::TlsNameMismatch
+                | ErrorCode::TlsPinMismatch
+                | ErrorCode::TlsFailed
+        ) =>
+        {
+            Some(e.code)
+        }
         _ => None,
     };
     Word::Pending {

@@ -238,19 +238,20 @@ impl PaymentSession {
         )?)
     }
 
-    /// The payer approves: the payment is journalled (not yet sent). Refused once the quote expired.
-    pub fn confirm(&mut self) -> Result<(), FlowError> {
+    /// The payer approves: the authoriser (which may ask the user, once) signs what is approved, and the
+    /// payment is journalled with that signature (not yet sent). Refused once the quote expired; an
+    /// authoriser that declines leaves nothing journalled (`signer_cancelled`…).
+    pub async fn confirm(&mut self) -> Result<(), FlowError> {
         self.check_step(Step::Confirm)?;
         let confirmed = self.state.after(Step::Confirm).unwrap_or(SessionState::Confirmed);
         let quote = self.quote.as_ref().ok_or_else(|| FlowError::state("no quote"))?;
-        let now = self.wallet.clock.now_ms();
-        if let Err(e) = quote.ensure_usable(now) {
+        if let Err(e) = quote.ensure_usable(self.wallet.clock.now_ms()) {
             self.step(Step::QuoteRanOut)?;
             return Err(e.into());
         }
         let payment_id = crate::entropy::random_id(self.wallet.entropy.as_ref())
             .ok_or_else(|| FlowError::new(ErrorCode::Internal, "no random source for a payment id"))?;
-        let payment = NewPayment {
+        let mut payment = NewPayment {
             payment_id: payment_id.clone(),
             device_id: self.wallet.api.device_id().to_owned(),
             quote_id: quote.id.clone(),
@@ -259,7 +260,21 @@ impl PaymentSession {
             debit: quote.debit,
             credit: quote.credit,
             merchant: self.merchant_name.clone(),
+            authorization: None,
         };
+        if let Some(authorizer) = &self.wallet.authorizer {
+            let request = crate::api::wire::PaymentRequest::from(&payment);
+            let digest = crate::api::wire::payload_digest(&payment.payload);
+            let approval = request.approval(&payment.device_id, &digest).string();
+            let der = authorizer.sign(&approval).await?;
+            payment.authorization = Some(crate::sign::message::signature_value(&der)?);
+        }
+        // The payer may have taken a while over the prompt.
+        let now = self.wallet.clock.now_ms();
+        if let Err(e) = quote.ensure_usable(now) {
+            self.step(Step::QuoteRanOut)?;
+            return Err(e.into());
+        }
         self.wallet.journal.record(&payment, now)?;
         let guard = LiveGuard::new(&self.wallet, &payment_id);
         self.payment = Some((payment_id, guard));
@@ -318,7 +333,7 @@ impl PaymentSession {
     /// returns what the journal says. Calling it twice never pays twice.
     pub async fn pay(&mut self) -> Result<PaymentResult, FlowError> {
         if self.payment.is_none() {
-            self.confirm()?;
+            self.confirm().await?;
         }
         match self.entry()?.state {
             JournalState::Confirmed => self.submit().await,

@@ -29,6 +29,8 @@ pub struct WalletOptions {
 
 pub(crate) struct Inner {
     pub api: ApiClient,
+    /// Signs what the payer approves, once per payment (may ask the user); none: no authorisation.
+    pub authorizer: Option<Arc<dyn Signer>>,
     pub journal: Journal,
     pub clock: Arc<dyn Clock>,
     pub entropy: Arc<dyn Entropy>,
@@ -83,6 +85,7 @@ pub struct WalletBuilder {
     clock: Arc<dyn Clock>,
     entropy: Arc<dyn Entropy>,
     transport: Option<Arc<dyn Transport>>,
+    authorizer: Option<Arc<dyn Signer>>,
 }
 
 impl WalletBuilder {
@@ -95,6 +98,7 @@ impl WalletBuilder {
             clock: Arc::new(SystemClock),
             entropy: Arc::new(SystemEntropy),
             transport: None,
+            authorizer: None,
         }
     }
 
@@ -107,6 +111,14 @@ impl WalletBuilder {
     /// Draws payment ids and retry jitter from `entropy`.
     pub fn entropy(mut self, entropy: Arc<dyn Entropy>) -> Self {
         self.entropy = entropy;
+        self
+    }
+
+    /// Authorises each payment with `authorizer` once, when the payer confirms (a key that may ask the
+    /// user: BiometricPrompt, Secure Enclave `.userPresence`); requests go on being signed by the
+    /// request signer, which never asks. Its public key is registered with the device.
+    pub fn authorizer(mut self, authorizer: Arc<dyn Signer>) -> Self {
+        self.authorizer = Some(authorizer);
         self
     }
 
@@ -131,6 +143,7 @@ impl WalletBuilder {
         };
         let inner = Inner {
             api,
+            authorizer: self.authorizer,
             journal,
             clock: self.clock,
             entropy: self.entropy,
@@ -164,9 +177,13 @@ impl Wallet {
         self.inner.options.home
     }
 
-    /// Registers the device key with the backend (idempotent).
+    /// Registers the device's request key (and authorisation key) with the backend (idempotent).
     pub async fn register(&self) -> Result<(), FlowError> {
-        self.inner.api.register(Some(std::env::consts::OS)).await?;
+        let authorization_key = match &self.inner.authorizer {
+            Some(a) => Some(crate::sign::PublicKey::from_spki(&a.public_key_spki()?)?),
+            None => None,
+        };
+        self.inner.api.register_with(Some(std::env::consts::OS), authorization_key.as_ref()).await?;
         Ok(())
     }
 

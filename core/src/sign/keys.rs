@@ -1,5 +1,8 @@
 //! ECDSA P-256 / SHA-256 keys: generation, PKCS#8, SubjectPublicKeyInfo, signing and verification.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use ring::rand::SystemRandom;
 use ring::signature::{
     ECDSA_P256_SHA256_ASN1, ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair, UnparsedPublicKey,
@@ -15,13 +18,21 @@ const SPKI_PREFIX: [u8; 26] = [
 ];
 const POINT_LEN: usize = 65;
 
+/// What [`Signer::sign`] returns: a signature, perhaps after the user was asked (a biometric prompt).
+pub type SignFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, SignError>> + Send + 'a>>;
+
 /// Something that holds a P-256 private key and signs with it: [`DeviceKey`] in software, or a host key
-/// store (Android Keystore, Secure Enclave) through the FFI.
+/// store (Android Keystore, Secure Enclave) through the FFI. Signing is asynchronous so a key that
+/// needs the user (BiometricPrompt, `.userPresence`) can ask without blocking anything.
+///
+/// A host key store that fails returns a [`SignError`] with `signer_cancelled` (the user declined),
+/// `signer_locked` (the user must authenticate first), `signer_unavailable` (the key is gone or
+/// invalidated) or `signing_failed` (anything else); the code reaches the screen unchanged.
 pub trait Signer: Send + Sync {
     /// The public key, SubjectPublicKeyInfo DER.
     fn public_key_spki(&self) -> Result<Vec<u8>, SignError>;
     /// ECDSA P-256 / SHA-256 over `message`, ASN.1 DER (what Keystore and the Secure Enclave produce).
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
+    fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a>;
 }
 
 /// A device key held in software.
@@ -68,14 +79,18 @@ impl Signer for DeviceKey {
         Ok(self.public_key().spki())
     }
 
-    /// Low-s, like every signature crossqr makes.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let raw = self.sign_raw(message)?;
-        super::low_s::normalize(&raw).ok_or_else(|| SignError::new(ErrorCode::SigningFailed, "ECDSA signing failed"))
+    fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a> {
+        Box::pin(std::future::ready(self.sign_der(message)))
     }
 }
 
 impl DeviceKey {
+    /// Signs `message` now: ECDSA P-256 / SHA-256, low-s, ASN.1 DER.
+    pub fn sign_der(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let raw = self.sign_raw(message)?;
+        super::low_s::normalize(&raw).ok_or_else(|| SignError::new(ErrorCode::SigningFailed, "ECDSA signing failed"))
+    }
+
     /// ring's signature as it comes (s may be high).
     pub(crate) fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         self.pair
@@ -153,13 +168,13 @@ mod tests {
     #[test]
     fn signs_verifies_and_round_trips_pkcs8() {
         let key = DeviceKey::generate().unwrap();
-        let sig = key.sign(b"pay 1200 JPY").unwrap();
+        let sig = key.sign_der(b"pay 1200 JPY").unwrap();
         let public = PublicKey::from_spki(&key.public_key_spki().unwrap()).unwrap();
         assert!(public.verify(b"pay 1200 JPY", &sig).is_ok());
         assert_eq!(public.verify(b"pay 1201 JPY", &sig).unwrap_err().code, ErrorCode::BadSignature);
         let again = DeviceKey::from_pkcs8(key.pkcs8()).unwrap();
         assert_eq!(again.public_key(), key.public_key());
-        assert!(public.verify(b"x", &again.sign(b"x").unwrap()).is_ok());
+        assert!(public.verify(b"x", &again.sign_der(b"x").unwrap()).is_ok());
         assert_eq!(PublicKey::from_spki_base64(&public.spki_base64()).unwrap(), public);
         let id = device_id(&public.spki());
         assert_eq!(id.len(), 32);

@@ -105,7 +105,7 @@ pub fn normalize(der: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign::{DeviceKey, Signer};
+    use crate::sign::DeviceKey;
 
     #[test]
     fn twins_verify_but_only_the_low_one_is_accepted() {
@@ -126,7 +126,7 @@ mod tests {
             } else {
                 assert_eq!(low, raw);
             }
-            assert!(public.verify(message.as_bytes(), &key.sign(message.as_bytes()).unwrap()).is_ok());
+            assert!(public.verify(message.as_bytes(), &key.sign_der(message.as_bytes()).unwrap()).is_ok());
         }
         assert!(saw_high, "about half of raw signatures are high-s");
     }

@@ -20,7 +20,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{PublicKey, SignError, Signer, low_s};
+use super::{DeviceKey, PublicKey, SignError, Signer, low_s};
 use crate::error::ErrorCode;
 
 /// Request header carrying the device id.
@@ -67,13 +67,35 @@ pub fn response_string(
     out
 }
 
-/// Signs `string` (low-s, whatever the signer produced) and returns the `Signature` header value.
-pub fn sign(signer: &dyn Signer, string: &[u8]) -> Result<String, SignError> {
-    let der = signer.sign(string)?;
-    let der = low_s::normalize(&der).ok_or_else(|| {
+/// Signs `string` with `signer` (which may ask the user) and returns the `Signature` header value.
+pub async fn sign(signer: &dyn Signer, string: &[u8]) -> Result<String, SignError> {
+    header(&signer.sign(string).await?)
+}
+
+/// Signs `string` with a software key, now.
+pub fn sign_with(key: &DeviceKey, string: &[u8]) -> Result<String, SignError> {
+    header(&key.sign_der(string)?)
+}
+
+/// The `Signature` header value for a DER signature (made low-s, whatever the signer produced).
+pub fn header(der: &[u8]) -> Result<String, SignError> {
+    Ok(format!("{HEADER_PREFIX}{}", signature_value(der)?))
+}
+
+/// A DER signature as it travels: low-s (whatever the signer produced), unpadded base64url.
+pub fn signature_value(der: &[u8]) -> Result<String, SignError> {
+    let der = low_s::normalize(der).ok_or_else(|| {
         SignError::new(ErrorCode::SigningFailed, "the key store returned something that is not a DER ECDSA signature")
     })?;
-    Ok(format!("{HEADER_PREFIX}{}", URL_SAFE_NO_PAD.encode(der)))
+    Ok(URL_SAFE_NO_PAD.encode(der))
+}
+
+/// Verifies a signature value (as [`signature_value`] writes it) over `string`.
+pub fn verify_value(key: &PublicKey, string: &[u8], value: &str) -> Result<(), SignError> {
+    let der = URL_SAFE_NO_PAD
+        .decode(value)
+        .map_err(|_| SignError::new(ErrorCode::MalformedSignature, "signature is not unpadded base64url"))?;
+    key.verify(string, &der)
 }
 
 /// Verifies a `Signature` header over `string` (fails closed: a missing header is an error).
@@ -97,7 +119,6 @@ pub fn parse_header(header: &str) -> Result<Vec<u8>, SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign::DeviceKey;
 
     #[test]
     fn signs_and_verifies_the_canonical_strings() {
@@ -115,7 +136,7 @@ mod tests {
 
         let key = DeviceKey::generate().unwrap();
         let string = request_string("POST", "/v1/payments", "dev", "1700000000000", b"{\"a\":1}");
-        let header = sign(&key, &string).unwrap();
+        let header = sign_with(&key, &string).unwrap();
         assert!(header.starts_with(HEADER_PREFIX));
         let public = key.public_key();
         let check = |s: &[u8], h: Option<&str>| verify(&public, s, h).map_err(|e| e.code);
@@ -129,7 +150,7 @@ mod tests {
     fn the_header_is_read_strictly() {
         let key = DeviceKey::generate().unwrap();
         let string = request_string("GET", "/v1/rates", "dev", "1", b"");
-        let header = sign(&key, &string).unwrap();
+        let header = sign_with(&key, &string).unwrap();
         let value = header.strip_prefix(HEADER_PREFIX).unwrap();
         let public = key.public_key();
         for variant in [

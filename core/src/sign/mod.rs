@@ -5,12 +5,13 @@
 //! Requests and responses are signed over a canonical string modelled on the Alipay+ scheme (see
 //! [`message`]); a response without a valid signature from the pinned backend key is refused.
 
+pub mod authorization;
 mod keys;
 pub mod low_s;
 pub mod message;
 
 pub(crate) use keys::hex;
-pub use keys::{DeviceKey, PublicKey, Signer, device_id};
+pub use keys::{DeviceKey, PublicKey, SignFuture, Signer, device_id};
 
 use std::fmt;
 

@@ -1,15 +1,16 @@
 // Parsing and generating codes through the bindings: every shared vector, KHQR round trips, error mapping.
 package crossqr.tests
 
-import app.crossqr.CodeInfo
-import app.crossqr.KhqrInput
+import app.crossqr.CodeSummary
+import app.crossqr.ErrorKind
+import app.crossqr.KhqrFields
 import app.crossqr.generateKhqr
 import app.crossqr.parseCode
 import java.math.BigDecimal
 import java.security.MessageDigest
 
 /** The field of `crossqr parse`'s JSON named [key], as JSON would carry it. */
-private fun field(info: CodeInfo, key: String): Any? = when (key) {
+private fun field(info: CodeSummary, key: String): Any? = when (key) {
     "scheme" -> info.scheme
     "format" -> info.format
     "dynamic" -> info.dynamic
@@ -20,10 +21,10 @@ private fun field(info: CodeInfo, key: String): Any? = when (key) {
     "country" -> info.country
     "mcc" -> info.mcc
     "currency" -> info.currency
-    "amount" -> info.amount?.toPlainString()
+    "amount" -> info.amount
     "account" -> info.account
     "expires_at_ms" -> info.expiresAtMs?.let(::BigDecimal)
-    else -> fail("vector field $key is not mapped to CodeInfo")
+    else -> fail("vector field $key is not mapped to CodeSummary")
 }
 
 private fun md5(text: String): String =
@@ -40,7 +41,8 @@ fun codeTests() {
             val now = (case["now_ms"] as BigDecimal).toLong()
             val what = "vector ${n + 1}"
             if ("expect_error" in case) {
-                val code = (case["expect_error"] as String?)?.takeIf { it != "*" }
+                val code = case["expect_error"] as String
+                check(code != "*") { "$what: a vector that expects a failure names its code" }
                 expectFailure(code, what) { parseCode(payload, now) }
             } else {
                 val info = parseCode(payload, now)
@@ -54,11 +56,11 @@ fun codeTests() {
 
     test("generate: dynamic merchant KHQR round-trips with its md5") {
         val now = System.currentTimeMillis()
-        val input = KhqrInput(
+        val input = KhqrFields(
             accountId = "cafe@aclb",
             merchantName = "Phnom Penh Cafe",
             currency = "USD",
-            amount = BigDecimal("2.50"),
+            amount = "2.50",
             expiresAtMs = now + 3_600_000,
             merchantId = "M-0042",
             acquiringBank = "ACLEDA",
@@ -71,34 +73,37 @@ fun codeTests() {
         val info = parseCode(code.payload, now)
         assertEq(info.scheme, "khqr", "scheme")
         assertEq(info.dynamic, true, "dynamic")
-        assertEq(info.amount, BigDecimal("2.50"), "amount (scale kept)")
+        assertEq(info.amount, "2.50", "amount as the code writes it")
         assertEq(info.currency, "USD", "currency")
         assertEq(info.account, "cafe@aclb", "account")
         assertEq(info.merchantNameAlt, "ហាងកាហ្វេ", "Khmer name")
         assertEq(info.md5, code.md5, "md5 reported by parse")
         check(info.expiresAtMs == now + 3_600_000) { "expiry ${info.expiresAtMs}" }
         // An hour and a second later the same code has expired.
-        expectFailure("expired", "expired code") { parseCode(code.payload, now + 3_601_000) }
+        expectFailure("expired", "expired code", ErrorKind.EXPIRED) { parseCode(code.payload, now + 3_601_000) }
     }
 
     test("generate: bad input is refused with a code") {
-        val base = KhqrInput(accountId = "cafe@aclb", merchantName = "Cafe")
-        expectFailure("invalid_field", "unknown currency") { generateKhqr(base.copy(currency = "EUR"), null) }
-        expectFailure(null, "dynamic without expiry") { generateKhqr(base.copy(amount = BigDecimal("100")), null) }
-        expectFailure(null, "riel with cents") {
-            generateKhqr(base.copy(amount = BigDecimal("1.5"), expiresAtMs = System.currentTimeMillis() + 60_000), null)
+        val base = KhqrFields(accountId = "cafe@aclb", merchantName = "Cafe")
+        expectFailure("invalid_field", "unknown currency", ErrorKind.INVALID_INPUT) { generateKhqr(base.copy(currency = "EUR"), null) }
+        expectFailure("missing_field", "dynamic without expiry") { generateKhqr(base.copy(amount = "100"), null) }
+        expectFailure("invalid_field", "riel with cents") {
+            generateKhqr(base.copy(amount = "1.5", expiresAtMs = System.currentTimeMillis() + 60_000), null)
         }
+        expectFailure("invalid_field", "an amount that is no number") { generateKhqr(base.copy(amount = "1e3"), null) }
+        expectFailure("missing_field", "a merchant without its bank") { generateKhqr(base.copy(merchantId = "M-1"), null) }
     }
 
     test("errors: stable codes, reason in message and description") {
-        val good = generateKhqr(KhqrInput(accountId = "cafe@aclb", merchantName = "Cafe"), null).payload
+        val good = generateKhqr(KhqrFields(accountId = "cafe@aclb", merchantName = "Cafe"), null).payload
         assertEq(parseCode(good, null).scheme, "khqr", "the unmodified code")
         val flipped = good.dropLast(1) + (if (good.last() == '0') '1' else '0')
-        expectFailure("crc_mismatch", "flipped CRC") { parseCode(flipped, null) }
+        val e = expectFailure("crc_mismatch", "flipped CRC", ErrorKind.INVALID_INPUT) { parseCode(flipped, null) }
+        assertEq(screenFor(e.kind), "fix the input", "what the screen makes of it")
         expectFailure("unsupported_code", "plain text") { parseCode("hello, world", null) }
         expectFailure("malformed", "truncated EMV") { parseCode(good.substring(0, 20), null) }
-        expectFailure(null, "empty") { parseCode("", null) }
+        expectFailure("unsupported_code", "empty") { parseCode("", null) }
         // Text that needs UTF-16 surrogates and NULs crosses intact and is refused, not crashed on.
-        expectFailure(null, "odd text") { parseCode("000201\u0000😀" + "9".repeat(600), null) }
+        expectFailure("malformed", "odd text") { parseCode("000201\u0000😀" + "9".repeat(600), null) }
     }
 }

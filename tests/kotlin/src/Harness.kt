@@ -3,6 +3,7 @@
 package crossqr.tests
 
 import app.crossqr.CrossqrException
+import app.crossqr.ErrorKind
 import java.io.File
 import kotlin.system.exitProcess
 
@@ -23,20 +24,33 @@ fun <T> assertEq(actual: T, expected: T, what: String) {
     if (actual != expected) fail("$what: expected <$expected>, got <$actual>")
 }
 
-/** Runs [body], which must throw `CrossqrException.Failed`; checks the code (unless null) and the message. */
-fun expectFailure(code: String?, what: String, body: () -> Unit): CrossqrException.Failed {
+/** Runs [body], which must throw `CrossqrException.Failed` with [code] (and [kind], when given). */
+fun expectFailure(code: String, what: String, kind: ErrorKind? = null, body: () -> Unit): CrossqrException.Failed {
     val e = try {
         body()
         fail("$what: nothing was thrown")
     } catch (e: CrossqrException.Failed) {
         e
     }
-    if (code != null) assertEq(e.code, code, "$what: error code (${e.reason})")
+    assertEq(e.code, code, "$what: error code (${e.reason})")
+    if (kind != null) assertEq(e.kind, kind, "$what: error kind")
     check(e.reason.isNotBlank()) { "$what: empty reason" }
-    // The human reason reaches the exception's message and its Display-based toString.
-    check(e.message.contains(e.reason)) { "$what: message ${e.message} lacks the reason" }
+    // The human reason is the exception's message and its Display-based toString.
+    assertEq(e.message, e.reason, "$what: message")
     assertEq(e.toString(), e.reason, "$what: toString")
     return e
+}
+
+/** What a screen makes of a failure: an exhaustive `when` over the kinds (no `else`). */
+fun screenFor(kind: ErrorKind): String = when (kind) {
+    ErrorKind.INVALID_INPUT -> "fix the input"
+    ErrorKind.EXPIRED -> "scan or quote again"
+    ErrorKind.REJECTED -> "not paid"
+    ErrorKind.NOT_SENT -> "not sent: try again"
+    ErrorKind.OUTCOME_UNKNOWN -> "pending: do not pay again"
+    ErrorKind.SIGNER -> "unlock the key"
+    ErrorKind.BUSY -> "wait"
+    ErrorKind.INTERNAL -> "report"
 }
 
 fun repoFile(path: String): File = File(System.getProperty("crossqr.root", "."), path)

@@ -57,6 +57,8 @@ pub struct NewPayment {
     pub credit: Money,
     /// Merchant name shown to the payer.
     pub merchant: Option<String>,
+    /// The payer's authorisation (see `crate::sign::authorization`), made once at confirmation.
+    pub authorization: Option<String>,
 }
 
 /// One journalled payment.
@@ -153,7 +155,7 @@ impl std::fmt::Debug for Journal {
 
 const COLUMNS: &str = "payment_id, device_id, state, quote_id, payload, order_id, debit_currency, debit_value, \
      credit_currency, credit_value, merchant, failure_code, failure_message, attention_code, attention_message, \
-     created_at_ms, updated_at_ms";
+     authorization, created_at_ms, updated_at_ms";
 
 impl Journal {
     /// Opens (creating or migrating) the journal at `path` and holds it: a second `open` of the same
@@ -193,7 +195,7 @@ impl Journal {
         self.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
-                &format!("INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL, NULL, ?12, ?12)"),
+                &format!("INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL, NULL, ?13, ?12, ?12)"),
                 params![
                     p.payment_id,
                     p.device_id,
@@ -206,7 +208,8 @@ impl Journal {
                     p.credit.currency().code(),
                     p.credit.amount().to_string(),
                     p.merchant,
-                    now_ms
+                    now_ms,
+                    p.authorization
                 ],
             )?;
             log_transition(&tx, &p.payment_id, None, JournalState::Confirmed, now_ms)?;
@@ -361,18 +364,18 @@ fn state(text: &str) -> Result<JournalState, JournalError> {
 }
 
 struct Row {
-    text: [Option<String>; 15],
+    text: [Option<String>; 16],
     created_at_ms: i64,
     updated_at_ms: i64,
 }
 
 impl Row {
     fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-        let mut text: [Option<String>; 15] = Default::default();
+        let mut text: [Option<String>; 16] = Default::default();
         for (i, slot) in text.iter_mut().enumerate() {
             *slot = r.get(i)?;
         }
-        Ok(Row { text, created_at_ms: r.get(15)?, updated_at_ms: r.get(16)? })
+        Ok(Row { text, created_at_ms: r.get(16)?, updated_at_ms: r.get(17)? })
     }
 
     fn entry(self) -> Result<JournalEntry, JournalError> {
@@ -392,6 +395,7 @@ impl Row {
             fm,
             ac,
             am,
+            authorization,
         ] = self.text;
         let id = id.unwrap_or_default();
         let corrupt = |what: &str| JournalError::new(ErrorCode::JournalCorrupt, format!("payment {id}: {what}"));
@@ -416,6 +420,7 @@ impl Row {
                 debit: money(debit_cur, debit_val, "debit")?,
                 credit: money(credit_cur, credit_val, "credit")?,
                 merchant,
+                authorization,
                 payment_id: id.clone(),
             },
         })

@@ -2,7 +2,7 @@
 //! bundled SQLite is built without the `user_version` pragma). Version 1 — before versions were
 //! recorded — kept each payment's wire request as one JSON column; version 2 keeps the journal's own
 //! record in typed columns, the device that made the payment, a note that asks for attention, and
-//! every state change in `transitions`.
+//! every state change in `transitions`, and the payer's authorisation signature.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -30,6 +30,7 @@ CREATE TABLE payments (
     failure_message TEXT,
     attention_code TEXT,
     attention_message TEXT,
+    authorization TEXT,
     created_at_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL
 );

@@ -32,6 +32,7 @@ fn payment(id: &str) -> NewPayment {
         debit: Money::parse("8.30", Currency::USD).unwrap(),
         credit: Money::parse("1200", Currency::JPY).unwrap(),
         merchant: Some("Cafe".into()),
+        authorization: Some("sig".into()),
     }
 }
 

@@ -91,6 +91,95 @@ impl KhqrRequest {
     }
 }
 
+/// A KHQR request as a form or a host writes it: text for the currency and amount, and the account
+/// chosen by whether a merchant id is given. [`KhqrRequest::from_fields`] applies the rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KhqrFields {
+    /// Bakong account id, `name@bank`.
+    pub account_id: String,
+    /// Merchant name.
+    pub merchant_name: String,
+    /// Merchant city; "Phnom Penh" when absent.
+    pub merchant_city: Option<String>,
+    /// `KHR` or `USD`.
+    pub currency: String,
+    /// Fixed amount as a decimal string: makes the code dynamic.
+    pub amount: Option<String>,
+    /// Expiry of a dynamic code, epoch milliseconds.
+    pub expires_at_ms: Option<i64>,
+    /// Merchant id: makes a merchant code (tag 30), with `acquiring_bank`.
+    pub merchant_id: Option<String>,
+    /// The acquiring bank (required with a merchant id).
+    pub acquiring_bank: Option<String>,
+    /// Account information (individual codes, 29/01).
+    pub account_information: Option<String>,
+    /// Merchant category code.
+    pub mcc: Option<String>,
+    /// UnionPay account (15).
+    pub unionpay: Option<String>,
+    /// 62/01.
+    pub bill_number: Option<String>,
+    /// 62/02.
+    pub mobile_number: Option<String>,
+    /// 62/03.
+    pub store_label: Option<String>,
+    /// 62/07.
+    pub terminal_label: Option<String>,
+    /// 62/08.
+    pub purpose: Option<String>,
+    /// 64/00.
+    pub alt_language: Option<String>,
+    /// 64/01.
+    pub alt_name: Option<String>,
+    /// 64/02.
+    pub alt_city: Option<String>,
+}
+
+impl KhqrRequest {
+    /// The request `fields` describe: `KHR`/`USD` (any case), an exact decimal amount, a merchant code
+    /// when a merchant id is given (which then needs the acquiring bank).
+    pub fn from_fields(fields: KhqrFields) -> Result<KhqrRequest, CodeError> {
+        let currency = match fields.currency.to_ascii_uppercase().as_str() {
+            "KHR" => Currency::KHR,
+            "USD" => Currency::USD,
+            other => return Err(CodeError::invalid(format!("KHQR currency must be KHR or USD, not {other:?}"))),
+        };
+        let amount = fields
+            .amount
+            .as_deref()
+            .map(|a| {
+                Decimal::from_str_exact(a.trim())
+                    .map_err(|_| CodeError::invalid(format!("amount {a:?} is not a decimal number")))
+            })
+            .transpose()?;
+        let account = match (fields.merchant_id, fields.acquiring_bank) {
+            (Some(merchant_id), Some(acquiring_bank)) => KhqrAccount::Merchant { merchant_id, acquiring_bank },
+            (Some(_), None) => return Err(CodeError::missing("a merchant code needs the acquiring bank")),
+            (None, acquiring_bank) => {
+                KhqrAccount::Individual { account_information: fields.account_information, acquiring_bank }
+            }
+        };
+        Ok(KhqrRequest {
+            account,
+            merchant_city: fields.merchant_city,
+            currency,
+            amount,
+            expires_at_ms: fields.expires_at_ms,
+            mcc: fields.mcc,
+            unionpay: fields.unionpay,
+            bill_number: fields.bill_number,
+            mobile_number: fields.mobile_number,
+            store_label: fields.store_label,
+            terminal_label: fields.terminal_label,
+            purpose: fields.purpose,
+            alt_language: fields.alt_language,
+            alt_name: fields.alt_name,
+            alt_city: fields.alt_city,
+            ..KhqrRequest::individual(fields.account_id, fields.merchant_name)
+        })
+    }
+}
+
 /// A generated code and the md5 Bakong looks its payment up by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedKhqr {

@@ -6,7 +6,7 @@
 
 mod generate;
 
-pub use generate::{GeneratedKhqr, KhqrAccount, KhqrRequest, generate};
+pub use generate::{GeneratedKhqr, KhqrAccount, KhqrFields, KhqrRequest, generate};
 
 use super::code::{KhqrAccountType, KhqrInfo, Scheme, SchemeDetails};
 use super::mpm::{Reading, TemplateScheme};
