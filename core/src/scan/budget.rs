@@ -1,0 +1,262 @@
+//! The per-frame time budget as a hard bound (ADR 0010).
+//!
+//! - Our own loops (conversion, scaling, filters, binarisation, the finder-pattern scan) poll a
+//!   [`Deadline`] every few rows and stop when it has passed: they are interruptible.
+//! - Steps we cannot interrupt (a decoder's sample-and-decode of one symbol, rqrr over an image) start
+//!   only when the [`CostModel`]'s prediction fits the time left. The model learns, per kind of step,
+//!   the highest cost per unit of work it has seen in this session and adds a margin, so once it has
+//!   seen a step it is never optimistic unless the machine slows down; before that a conservative prior
+//!   stands in. Every prediction is compared with what the step then cost ([`ModelError`]).
+//!
+//! Time is an input: the scanner reads a [`ScanClock`], so tests can drive it.
+
+use std::time::{Duration, Instant};
+
+/// A monotonic clock the scanner reads for its deadline and its timings.
+pub trait ScanClock: Send {
+    /// Time since an arbitrary, fixed origin.
+    fn now(&self) -> Duration;
+}
+
+/// The system's monotonic clock.
+#[derive(Debug, Clone, Copy)]
+pub struct MonotonicClock(Instant);
+
+impl Default for MonotonicClock {
+    fn default() -> Self {
+        MonotonicClock(Instant::now())
+    }
+}
+
+impl ScanClock for MonotonicClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// A pass stopped because the frame's deadline passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Interrupted;
+
+/// Rows an interruptible loop processes between two looks at the clock.
+pub(crate) const ROWS_PER_CHECK: usize = 16;
+
+/// The end of one frame's budget.
+pub(crate) struct Deadline<'c> {
+    clock: &'c dyn ScanClock,
+    start: Duration,
+    end: Duration,
+    passed: bool,
+}
+
+impl<'c> Deadline<'c> {
+    /// A deadline `budget` from now.
+    pub fn new(clock: &'c dyn ScanClock, budget: Duration) -> Self {
+        let start = clock.now();
+        Deadline { clock, start, end: start + budget, passed: false }
+    }
+
+    /// Time since the frame started.
+    pub fn elapsed(&self) -> Duration {
+        self.clock.now().saturating_sub(self.start)
+    }
+
+    /// Time left, zero once passed.
+    pub fn remaining(&self) -> Duration {
+        self.end.saturating_sub(self.clock.now())
+    }
+
+    /// `Err` once the deadline has passed (and from then on, without reading the clock again).
+    pub fn check(&mut self) -> Result<(), Interrupted> {
+        if !self.passed && self.clock.now() >= self.end {
+            self.passed = true;
+        }
+        if self.passed { Err(Interrupted) } else { Ok(()) }
+    }
+
+    /// Checks the deadline every [`ROWS_PER_CHECK`] rows.
+    pub fn check_row(&mut self, row: usize) -> Result<(), Interrupted> {
+        if row.is_multiple_of(ROWS_PER_CHECK) { self.check() } else { Ok(()) }
+    }
+
+    /// True once a check found the deadline passed.
+    pub fn passed(&self) -> bool {
+        self.passed
+    }
+
+    /// The clock, for timing steps.
+    pub fn clock(&self) -> &'c dyn ScanClock {
+        self.clock
+    }
+}
+
+/// Kinds of step the scanner cannot interrupt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// rxing: sampling and decoding one finder-pattern set; units: candidate sets tried (one).
+    Symbol,
+    /// rxing: grouping finder patterns into sets; units: patterns.
+    Sets,
+    /// rqrr over a binarised image; units: pixels plus black/white transitions.
+    Rqrr,
+}
+
+const STEPS: usize = 3;
+
+impl Step {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Nanoseconds per unit assumed before the step has been seen: about four times what this
+    /// step costs on a 2020s laptop core, so a slow phone is covered too.
+    fn prior_ns_per_unit(self) -> f64 {
+        match self {
+            Step::Symbol => 2_000_000.0,
+            Step::Sets => 20_000.0,
+            Step::Rqrr => 60.0,
+        }
+    }
+}
+
+/// Predictions are the worst rate seen times this, plus [`FIXED_MARGIN`].
+const RATE_MARGIN: f64 = 1.25;
+/// A fixed allowance on every prediction (timer resolution, cache misses).
+const FIXED_MARGIN: Duration = Duration::from_micros(100);
+
+/// How far the cost model's predictions were from what steps then cost.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ModelError {
+    /// Predictions checked.
+    pub predictions: u64,
+    /// Predictions below the step's actual cost.
+    pub optimistic: u64,
+    /// The largest ratio of actual to predicted cost.
+    pub worst_ratio: f64,
+    /// Mean ratio of actual to predicted cost (below 1: the model is conservative).
+    pub mean_ratio: f64,
+}
+
+/// Cost per unit of work of each step kind, learned over a session.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CostModel {
+    worst_ns_per_unit: [Option<f64>; STEPS],
+    error: ModelError,
+    ratio_sum: f64,
+}
+
+impl CostModel {
+    /// Predicted cost of `step` over `units` of work.
+    pub fn predict(&self, step: Step, units: usize) -> Duration {
+        let rate = self.worst_ns_per_unit[step.index()].map_or(step.prior_ns_per_unit(), |r| r * RATE_MARGIN);
+        Duration::from_nanos((rate * units.max(1) as f64) as u64) + FIXED_MARGIN
+    }
+
+    /// Runs `f` if it fits the deadline, learning its cost; `None` if it did not fit.
+    pub fn run<T>(
+        &mut self,
+        step: Step,
+        units: usize,
+        deadline: &mut Deadline<'_>,
+        f: impl FnOnce() -> T,
+    ) -> Option<T> {
+        let predicted = self.predict(step, units);
+        if predicted > deadline.remaining() {
+            deadline.passed |= deadline.remaining().is_zero();
+            return None;
+        }
+        let clock = deadline.clock();
+        let start = clock.now();
+        let out = f();
+        let took = clock.now().saturating_sub(start);
+        self.learn(step, units, predicted, took);
+        Some(out)
+    }
+
+    fn learn(&mut self, step: Step, units: usize, predicted: Duration, took: Duration) {
+        let rate = took.as_nanos() as f64 / units.max(1) as f64;
+        let slot = &mut self.worst_ns_per_unit[step.index()];
+        *slot = Some(slot.map_or(rate, |r| r.max(rate)));
+        let ratio = took.as_secs_f64() / predicted.as_secs_f64().max(1e-9);
+        let e = &mut self.error;
+        e.predictions += 1;
+        e.optimistic += u64::from(took > predicted);
+        e.worst_ratio = e.worst_ratio.max(ratio);
+        self.ratio_sum += ratio;
+        e.mean_ratio = self.ratio_sum / e.predictions as f64;
+    }
+
+    /// The model's error so far.
+    pub fn error(&self) -> ModelError {
+        self.error
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::sync::Mutex;
+
+    /// A clock that moves only when told to, or by `step` at every reading.
+    #[derive(Default)]
+    pub struct ManualClock {
+        now: Mutex<Cell<Duration>>,
+        step: Duration,
+    }
+
+    impl ManualClock {
+        pub fn stepping(step: Duration) -> Self {
+            ManualClock { now: Mutex::default(), step }
+        }
+
+        pub fn advance(&self, by: Duration) {
+            let now = self.now.lock().unwrap();
+            now.set(now.get() + by);
+        }
+    }
+
+    impl ScanClock for ManualClock {
+        fn now(&self) -> Duration {
+            let now = self.now.lock().unwrap();
+            let t = now.get();
+            now.set(t + self.step);
+            t
+        }
+    }
+
+    #[test]
+    fn the_deadline_passes_once_and_stays_passed() {
+        let clock = ManualClock::default();
+        let mut d = Deadline::new(&clock, Duration::from_millis(10));
+        assert!(d.check().is_ok());
+        clock.advance(Duration::from_millis(9));
+        assert_eq!(d.remaining(), Duration::from_millis(1));
+        assert!(d.check_row(1).is_ok(), "only every ROWS_PER_CHECK rows looks at the clock");
+        clock.advance(Duration::from_millis(1));
+        assert!(d.check_row(1).is_ok());
+        assert_eq!(d.check_row(ROWS_PER_CHECK), Err(Interrupted));
+        assert!(d.passed() && d.check().is_err());
+        assert_eq!(d.elapsed(), Duration::from_millis(10));
+    }
+
+    #[test]
+    fn the_model_starts_conservative_learns_the_worst_rate_and_reports_its_error() {
+        let clock = ManualClock::default();
+        let mut model = CostModel::default();
+        let mut d = Deadline::new(&clock, Duration::from_millis(30));
+        // The prior for one symbol (2 ms) fits; the step then costs 1 ms.
+        assert_eq!(model.run(Step::Symbol, 1, &mut d, || clock.advance(Duration::from_millis(1))), Some(()));
+        assert_eq!(model.predict(Step::Symbol, 1), Duration::from_micros(1250) + FIXED_MARGIN);
+        // A slower run raises the rate; a faster one does not lower it.
+        model.run(Step::Symbol, 1, &mut d, || clock.advance(Duration::from_millis(2)));
+        model.run(Step::Symbol, 1, &mut d, || clock.advance(Duration::from_micros(500)));
+        assert_eq!(model.predict(Step::Symbol, 2), Duration::from_millis(5) + FIXED_MARGIN);
+        let e = model.error();
+        assert_eq!((e.predictions, e.optimistic), (3, 1), "{e:?}");
+        assert!(e.worst_ratio > 1.4 && e.worst_ratio < 1.5, "{e:?}");
+        // A step that does not fit the time left does not run.
+        clock.advance(Duration::from_micros(26_000));
+        assert_eq!(model.run(Step::Symbol, 1, &mut d, || unreachable!("does not fit")), None);
+    }
+}
