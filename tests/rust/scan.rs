@@ -1,13 +1,15 @@
-//! The scanner against real photos and synthetic frames. A generous time budget makes results
-//! independent of machine speed (and of debug builds); latency under the camera budget is measured
-//! by the benchmark (`scripts/bench-scan.sh`), not asserted here.
+//! The scanner against real photos, synthetic frames and camera sequences. A generous time budget
+//! makes results independent of machine speed (and of debug builds); latency under the camera budget
+//! is measured by the benchmark (`scripts/bench-scan.sh`), not asserted here. The budget tests give
+//! the scanner the thread's CPU time as its clock and assert that it stopped within its deadline.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crossqr_core::scan::image_file::LumaImage;
-use crossqr_core::scan::{Frame, PixelFormat, Point, Rotation, ScanOptions, scan};
-use crossqr_tests::synth::{Conditions, Scenario, frame, jpqr, scenario_frames};
+use crossqr_core::scan::{Frame, PixelFormat, Point, Rotation, ScanOptions, ScanReport, Scanner, ScannerOptions, scan};
+use crossqr_tests::cpu_clock::CpuClock;
+use crossqr_tests::synth::{Conditions, Scenario, Sequence, frame, jpqr, scenario_frames};
 
 const THOROUGH: ScanOptions = ScanOptions { budget: Duration::from_secs(30), second_opinion: true };
 
@@ -190,4 +192,102 @@ fn hostile_frames_return_cleanly() {
     assert!(LumaImage::decode(b"not an image").is_err());
     let tiny = [0u8; 4];
     assert!(scan(&Frame::luma(&tiny, 2, 2).unwrap(), THOROUGH).codes.is_empty());
+}
+
+/// How far past its deadline a frame may end, by the scanner's own clock: one deadline check
+/// interval of the largest loop (16 output rows of a 24-megapixel frame reduced four times, about
+/// 0.5 ms) and the timer's resolution. Decoder steps that cannot be interrupted start only when the
+/// cost model says they fit.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
+
+fn noise(w: usize, h: usize, seed: u64) -> Vec<u8> {
+    let mut s = seed;
+    (0..w * h)
+        .map(|_| {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (s >> 56) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn the_budget_holds_on_hostile_frames() {
+    let (w, h) = (1920, 1080);
+    let rings: Vec<u8> = (0..w * h)
+        .map(|i| {
+            let (x, y) = ((i % w) as i64 % 35 - 17, (i / w) as i64 % 35 - 17);
+            if x.abs().max(y.abs()) % 4 < 2 { 0 } else { 255 }
+        })
+        .collect();
+    let (big_w, big_h) = (6000, 4000);
+    let huge = noise(big_w, big_h, 7);
+    let frames = [
+        (noise(w, h, 1), w, h, "noise"),
+        (vec![0u8; w * h], w, h, "all black"),
+        (vec![255u8; w * h], w, h, "all white"),
+        (rings, w, h, "finder-like rings"),
+    ];
+    let budget = Duration::from_millis(15);
+    let options = ScannerOptions { budget, confirm: false };
+    let check = |name: &str, frame: &Frame<'_>| {
+        let mut scanner = Scanner::with_clock(options, Box::new(CpuClock));
+        for i in 0..3 {
+            let report = scanner.scan_frame(frame);
+            assert!(report.codes.is_empty(), "{name}: {:?}", report.codes);
+            assert!(
+                report.overrun <= DEADLINE_MARGIN,
+                "{name}, frame {i}: {:?} past the deadline: {report:?}",
+                report.overrun
+            );
+        }
+    };
+    for (luma, w, h, name) in &frames {
+        check(name, &Frame::luma(luma, *w as u32, *h as u32).unwrap());
+    }
+    check("24 MP noise", &Frame::luma(&huge, big_w as u32, big_h as u32).unwrap());
+    let rgba: Vec<u8> = huge[..big_w * big_h / 4].iter().flat_map(|&v| [v, v, v, 255]).collect();
+    check("6 MP RGBA noise", &Frame::new(&rgba, 3000, 2000, 3000 * 4, PixelFormat::Rgba8888, Rotation::R0).unwrap());
+    // The stateless scan keeps the same bound.
+    let report =
+        scan(&Frame::luma(&huge, big_w as u32, big_h as u32).unwrap(), ScanOptions { budget, second_opinion: true });
+    assert!(report.elapsed <= budget + DEADLINE_MARGIN + Duration::from_millis(20), "{report:?}");
+}
+
+/// Frames until a session first reports the sequence's code (1-based), or `None`.
+fn first_read(sequence: Sequence, options: ScannerOptions) -> (Option<usize>, Vec<ScanReport>) {
+    let frames = sequence.frames(sequence.frame_count(), 640, 360, 2026);
+    let mut scanner = Scanner::new(options);
+    let reports: Vec<ScanReport> =
+        frames.iter().map(|f| scanner.scan_frame(&Frame::luma(&f.luma, 640, 360).unwrap()).clone()).collect();
+    for (report, f) in reports.iter().zip(&frames) {
+        let texts: Vec<&str> = report.codes.iter().map(|c| c.text.as_str()).collect();
+        assert!(texts.iter().all(|t| Some(*t) == f.payload.as_deref()), "{}: misread {texts:?}", sequence.name());
+    }
+    (reports.iter().position(|r| !r.codes.is_empty()).map(|i| i + 1), reports)
+}
+
+#[test]
+fn camera_sequences_read_their_code_within_a_few_frames() {
+    // Generous budgets: what is asserted is the session's policy, not this machine's speed.
+    let options = ScannerOptions { budget: Duration::from_secs(5), confirm: false };
+    for (sequence, within) in [(Sequence::Approach, 18), (Sequence::Shake, 6), (Sequence::GlareSweep, 2)] {
+        let (first, _) = first_read(sequence, options);
+        assert!(first.is_some_and(|f| f <= within), "{}: first read at {first:?}, wanted by {within}", sequence.name());
+    }
+    let (first, reports) = first_read(Sequence::NoCode, options);
+    assert_eq!(first, None);
+    // Nothing code-like in most frames: those get the cheap pass only.
+    let cheap = reports.iter().filter(|r| r.passes.len() == 1).count();
+    assert!(cheap * 2 > reports.len(), "{cheap} of {} frames with one pass", reports.len());
+}
+
+#[test]
+fn confirmation_reports_a_code_once_two_frames_agree() {
+    let options = ScannerOptions { budget: Duration::from_secs(5), confirm: false };
+    let (plain, plain_reports) = first_read(Sequence::GlareSweep, options);
+    let (confirmed, reports) = first_read(Sequence::GlareSweep, ScannerOptions { confirm: true, ..options });
+    let first = plain.expect("read without confirmation");
+    assert_eq!(confirmed, Some(first + 1));
+    assert_eq!((plain_reports[first - 1].unconfirmed, reports[first - 1].unconfirmed), (0, 1));
+    assert!(reports[first - 1].codes.is_empty());
 }

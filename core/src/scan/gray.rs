@@ -158,13 +158,10 @@ pub(crate) fn sharpen<'o>(
     Ok(Gray { width: w, height: h, data })
 }
 
-/// The frame's luma in the rectangle `[x0, x0+w) × [y0, y0+h)` (clamped to the frame), scaled by
-/// `scale` (bilinear), into `out`; `region` holds the unscaled rows.
-pub(crate) fn crop_scaled<'o>(
+/// The frame's luma in the rectangle `[x0, x0+w) × [y0, y0+h)` (clamped to the frame), into `out`.
+pub(crate) fn crop<'o>(
     frame: &Frame<'_>,
     (x0, y0, w, h): (usize, usize, usize, usize),
-    scale: f32,
-    region: &mut Vec<u8>,
     out: &'o mut Vec<u8>,
     scratch: &mut RowScratch,
     deadline: &mut Deadline<'_>,
@@ -172,12 +169,26 @@ pub(crate) fn crop_scaled<'o>(
     let (fw, fh) = (frame.width() as usize, frame.height() as usize);
     let (x0, y0) = (x0.min(fw), y0.min(fh));
     let (cw, ch) = ((x0 + w).min(fw) - x0, (y0 + h).min(fh) - y0);
-    let src = sized(region, cw * ch);
+    let data = sized(out, cw * ch);
     scratch.luma.resize(fw, 0);
     for y in 0..ch {
         deadline.check_row(y)?;
-        src[y * cw..][..cw].copy_from_slice(frame.luma_row(y0 + y, x0, x0 + cw, &mut scratch.luma));
+        data[y * cw..][..cw].copy_from_slice(frame.luma_row(y0 + y, x0, x0 + cw, &mut scratch.luma));
     }
+    Ok(Gray { width: cw, height: ch, data })
+}
+
+/// [`crop`] scaled by `scale` (bilinear) into `out`; `region` holds the unscaled crop.
+pub(crate) fn crop_scaled<'o>(
+    frame: &Frame<'_>,
+    rect: (usize, usize, usize, usize),
+    scale: f32,
+    region: &mut Vec<u8>,
+    out: &'o mut Vec<u8>,
+    scratch: &mut RowScratch,
+    deadline: &mut Deadline<'_>,
+) -> Result<Gray<'o>, Interrupted> {
+    let Gray { width: cw, height: ch, data: src } = crop(frame, rect, region, scratch, deadline)?;
     let (ow, oh) = (((cw as f32) * scale) as usize, ((ch as f32) * scale) as usize);
     let data = sized(out, ow * oh);
     if cw == 0 || ch == 0 {

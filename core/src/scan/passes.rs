@@ -136,6 +136,8 @@ pub(crate) struct Work {
     pub located: Vec<Located>,
     /// Finder-pattern candidates the cheap pass saw this frame.
     pub candidates: usize,
+    /// Where they are, frame coordinates (`side` and `module` of the pattern).
+    pub hints: Vec<Located>,
     /// Passes run with their milliseconds.
     pub passes: Vec<(&'static str, f32)>,
     /// A step was skipped for lack of time.
@@ -148,6 +150,7 @@ impl Work {
         self.found.clear();
         self.located.clear();
         self.candidates = 0;
+        self.hints.clear();
         self.passes.clear();
         self.skipped = false;
         self.guard.panics = 0;
@@ -284,7 +287,7 @@ impl Work {
     }
 
     /// Binarises `image`, scans it for finder patterns and decodes what they frame, light-on-dark too
-    /// when `polarity` says so and nothing decoded dark-on-light.
+    /// when `polarity` says so and dark-on-light showed fewer than three candidates.
     #[allow(clippy::too_many_arguments)]
     fn read(
         &mut self,
@@ -305,6 +308,10 @@ impl Work {
         let Some(binary) = binary else { return Ok(()) };
         for round in 0..if polarity == Polarity::Both { 2 } else { 1 } {
             if round == 1 {
+                // Three candidates dark-on-light: a symbol that way round is in view.
+                if finder.patterns.len() >= 3 {
+                    break;
+                }
                 binary.invert();
             }
             decoded.clear();
@@ -313,6 +320,11 @@ impl Work {
             let n = scanned?;
             if count_candidates {
                 self.candidates += n;
+                self.hints.extend(finder.patterns.iter().map(|c| Located {
+                    centre: place.map(Point { x: c.p.x, y: c.p.y }),
+                    side: c.size as f32 * place.scale,
+                    module: c.size as f32 * place.scale / 7.0,
+                }));
             }
             rxing_pass::decode_sets(&binary.matrix, &mut finder.patterns, model, guard, d, decoded, located_here)?;
             self.found
@@ -364,10 +376,10 @@ impl Work {
         Ok(())
     }
 
-    /// The cost model's prediction for one symbol: what the scanner keeps in hand before starting
-    /// another pass.
+    /// The cost model's prediction for one typical payment symbol (version 5, 37 modules a side):
+    /// what the scanner keeps in hand before starting another pass.
     pub fn symbol_cost(&self) -> Duration {
-        self.model.predict(Step::Symbol, 1)
+        self.model.predict(Step::Symbol, 37 * 37)
     }
 }
 

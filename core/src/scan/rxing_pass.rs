@@ -59,8 +59,9 @@ pub(crate) fn decode_sets(
         }
         // Under strong perspective the corner chosen as top-left may be wrong: try the other two.
         let mut result = None;
+        let modules = modules(&set);
         for roles in roles(&set) {
-            let attempt = model.run(Step::Symbol, 1, deadline, || guard.run(|| read_symbol(matrix, &roles)));
+            let attempt = model.run(Step::Symbol, modules, deadline, || guard.run(|| read_symbol(matrix, &roles)));
             if let Some(found) = attempt.ok_or(Interrupted)?.flatten() {
                 result = Some(found);
                 break;
@@ -91,6 +92,14 @@ fn read_symbol(matrix: &BitMatrix, set: &FinderPatternSet) -> Option<Decoded> {
     let p = sample.getPoints();
     let corner = |i: usize| p.get(i).map(|q| Point { x: q.x, y: q.y });
     Some(Decoded { text, corners: [corner(0)?, corner(1)?, corner(3)?, corner(2)?] })
+}
+
+/// The modules (side squared) of the symbol a set frames, from its patterns' spacing and size: what
+/// sampling and decoding it costs.
+fn modules(set: &FinderPatternSet) -> usize {
+    let located = locate(set);
+    let side = (located.side / located.module.max(0.5)).clamp(21.0, 177.0);
+    (side * side) as usize
 }
 
 /// Where the symbol a finder-pattern set frames lies.

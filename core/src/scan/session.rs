@@ -23,6 +23,13 @@ use super::{ScanOptions, ScanReport, ScannedCode};
 const WORKING_MAX_PIXELS: usize = 2_200_000;
 /// Frames after the last finder-pattern candidate during which the rotation goes on.
 const EVIDENCE_FRAMES: u64 = 8;
+/// With weak evidence, the expensive pass reads the region this many modules around the finder-pattern
+/// candidates seen (a payment code is rarely more than 60 modules across)…
+const HINT_MODULES: f32 = 60.0;
+/// …unless that region is more than this share of the frame: then the whole frame.
+const HINT_MAX_SHARE: f32 = 0.5;
+/// Candidate places remembered.
+const MAX_HINTS: usize = 16;
 /// Frames a located or decoded symbol's place is remembered and refined.
 const REGION_FRAMES: u64 = 6;
 /// Regions remembered.
@@ -57,12 +64,41 @@ struct Memory {
     frame: u64,
     size: (u32, u32),
     last_evidence: Option<u64>,
+    hints: Vec<(Located, u64)>,
     regions: Vec<(Located, u64)>,
     cursor: usize,
     seen: Vec<(String, u64)>,
 }
 
 impl Memory {
+    /// Keeps this frame's finder-pattern candidates, forgetting those older than the evidence window.
+    fn remember_hints(&mut self, hints: &[Located]) {
+        let frame = self.frame;
+        self.hints.retain(|(_, f)| frame - f <= EVIDENCE_FRAMES);
+        for h in hints.iter().take(MAX_HINTS) {
+            if self.hints.len() >= MAX_HINTS {
+                self.hints.remove(0);
+            }
+            self.hints.push((*h, frame));
+        }
+    }
+
+    /// The rectangle (x0, y0, w, h) of the frame around the remembered candidates and symbols, if it is
+    /// a small enough part of it.
+    fn hint_rect(&self, width: usize, height: usize) -> Option<(usize, usize, usize, usize)> {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        let pattern = self.hints.iter().map(|(h, _)| (h.centre, (h.module * HINT_MODULES).max(96.0)));
+        let recent = self.regions.iter().filter(|(_, f)| self.frame - f <= REGION_FRAMES);
+        for (c, r) in pattern.chain(recent.map(|(l, _)| (l.centre, l.side))) {
+            (x0, y0) = (x0.min(c.x - r), y0.min(c.y - r));
+            (x1, y1) = (x1.max(c.x + r), y1.max(c.y + r));
+        }
+        let (x0, y0) = (x0.max(0.0), y0.max(0.0));
+        let (x1, y1) = (x1.min(width as f32), y1.min(height as f32));
+        let small = x1 > x0 && y1 > y0 && (x1 - x0) * (y1 - y0) <= HINT_MAX_SHARE * (width * height) as f32;
+        small.then_some((x0 as usize, y0 as usize, (x1 - x0) as usize, (y1 - y0) as usize))
+    }
+
     fn remember(&mut self, region: Located) {
         let frame = self.frame;
         self.regions.retain(|(l, f)| frame - f <= REGION_FRAMES && !overlaps(l, &region));
@@ -108,6 +144,7 @@ pub struct Scanner {
     second_opinion: bool,
     clock: Box<dyn ScanClock>,
     working: Vec<u8>,
+    roi: Vec<u8>,
     work: Work,
     memory: Memory,
     symbols: Vec<Located>,
@@ -134,6 +171,7 @@ impl Scanner {
             second_opinion: true,
             clock,
             working: Vec::new(),
+            roi: Vec::new(),
             work: Work::default(),
             memory: Memory::default(),
             symbols: Vec::new(),
@@ -171,7 +209,7 @@ impl Scanner {
         self.work.clear();
         let look = look(
             frame,
-            &mut self.working,
+            (&mut self.working, &mut self.roi),
             &mut self.work,
             &mut self.memory,
             &mut self.symbols,
@@ -190,7 +228,7 @@ impl Scanner {
 /// The frame's passes, following the evidence (or all of them when `exhaustive`).
 fn look(
     frame: &Frame<'_>,
-    working: &mut Vec<u8>,
+    (working, roi): (&mut Vec<u8>, &mut Vec<u8>),
     work: &mut Work,
     memory: &mut Memory,
     symbols: &mut Vec<Located>,
@@ -206,11 +244,12 @@ fn look(
     let input = Input { frame, image, place: Place { scale: k as f32, origin: Point::default() } };
 
     work.fast(&input, d)?;
+    if work.candidates > 0 {
+        memory.last_evidence = Some(memory.frame);
+    }
+    memory.remember_hints(&work.hints);
     if !work.found.is_empty() {
         return Ok(());
-    }
-    if work.candidates > 0 || !work.located.is_empty() {
-        memory.last_evidence = Some(memory.frame);
     }
     // Located symbols, this frame's and remembered ones: cheap, targeted.
     symbols.clear();
@@ -221,7 +260,7 @@ fn look(
             symbols.push(*region);
         }
     }
-    let strong = exhaustive || !symbols.is_empty();
+    let strong = exhaustive || located_now;
     if !symbols.is_empty() {
         work.refine(frame, symbols, second_opinion, d)?;
         if !work.found.is_empty() {
@@ -232,6 +271,16 @@ fn look(
     if !(exhaustive || recent || located_now) {
         return Ok(()); // nothing code-like: one cheap pass
     }
+    // With weak evidence, the region around the candidates (at full size) rather than the whole frame.
+    let region = match memory.hint_rect(fw, fh) {
+        Some(rect) if !strong && k == 1 => {
+            let image = gray::crop(frame, rect, roi, work.rows(), d)?;
+            let origin = Point { x: rect.0 as f32, y: rect.1 as f32 };
+            Some(Input { frame, image, place: Place { scale: 1.0, origin } })
+        }
+        _ => None,
+    };
+    let input = region.as_ref().unwrap_or(&input);
     let rotation = Pass::ROTATION.len();
     let start = if exhaustive { 0 } else { memory.cursor };
     for i in 0..rotation {
@@ -247,7 +296,7 @@ fn look(
         if !exhaustive {
             memory.cursor = (start + i + 1) % rotation;
         }
-        let ran = work.expensive(pass, &input, d)?;
+        let ran = work.expensive(pass, input, d)?;
         if work.located.len() > before && work.found.is_empty() {
             symbols.clear();
             symbols.extend_from_slice(&work.located[before..]);
