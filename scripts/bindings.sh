@@ -25,10 +25,10 @@ for language in kotlin swift; do
 done
 
 # Both languages must carry the whole API (a generator that silently skips an item is caught here).
-for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'interface Signer' 'class PaymentSession'; do
+for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'open class Scanner' 'interface Signer' 'class PaymentSession'; do
   grep -qF "$symbol" "$out/kotlin/app/crossqr/crossqr.kt" || { echo "bindings: Kotlin lacks $symbol" >&2; exit 1; }
 done
-for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'class PaymentSession'; do
+for symbol in 'func parseCode(' 'func scanFrame(' 'class Scanner' 'protocol Signer' 'class PaymentSession'; do
   grep -qF "$symbol" "$out/swift/CrossQR.swift" || { echo "bindings: Swift lacks $symbol" >&2; exit 1; }
 done
 

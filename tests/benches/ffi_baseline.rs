@@ -1,6 +1,7 @@
 //! The Rust side of the FFI benchmark (`scripts/bench-ffi.sh`): the calls the Kotlin `Bench.kt` makes
-//! through the bindings, made directly on the core with the same inputs and the same method (warm-up,
-//! then the median of 15 batches), so the difference is the cost of crossing the FFI.
+//! through the bindings (a parse, a stateless frame scan, a frame of a camera session), made directly
+//! on the core with the same inputs and the same method (warm-up, then the median of 15 batches), so the
+//! difference is the cost of crossing the FFI.
 //! Build it with `--profile release-smaller`, the profile of the shipped library.
 
 use std::hint::black_box;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossqr_core::clock::system_now_ms;
 use crossqr_core::scan::image_file::LumaImage;
-use crossqr_core::scan::{Frame, PixelFormat, Rotation, ScanOptions, scan};
+use crossqr_core::scan::{Frame, PixelFormat, Rotation, ScanOptions, Scanner, ScannerOptions, scan};
 
 /// Median time per call in ns over 15 batches of `calls`, after a one-second warm-up.
 fn median_ns(calls: u32, mut body: impl FnMut()) -> f64 {
@@ -43,6 +44,11 @@ fn main() {
     let scan_720p = median_ns(20, || {
         black_box(scan(&frame(), ScanOptions::CAMERA));
     });
+    let mut session = Scanner::new(ScannerOptions::CAMERA);
+    let scanner_720p = median_ns(20, || {
+        black_box(session.scan_frame(&frame()).codes.len());
+    });
     println!("rust parse {parse:.0}");
     println!("rust scan_1280x720 {scan_720p:.0}");
+    println!("rust scanner_1280x720 {scanner_720p:.0}");
 }

@@ -247,10 +247,10 @@ fn the_budget_holds_on_hostile_frames() {
     check("24 MP noise", &Frame::luma(&huge, big_w as u32, big_h as u32).unwrap());
     let rgba: Vec<u8> = huge[..big_w * big_h / 4].iter().flat_map(|&v| [v, v, v, 255]).collect();
     check("6 MP RGBA noise", &Frame::new(&rgba, 3000, 2000, 3000 * 4, PixelFormat::Rgba8888, Rotation::R0).unwrap());
-    // The stateless scan keeps the same bound.
+    // The stateless scan is the same machinery run single-shot: it stops for lack of time too.
     let report =
         scan(&Frame::luma(&huge, big_w as u32, big_h as u32).unwrap(), ScanOptions { budget, second_opinion: true });
-    assert!(report.elapsed <= budget + DEADLINE_MARGIN + Duration::from_millis(20), "{report:?}");
+    assert!(report.budget_exhausted && report.codes.is_empty(), "{report:?}");
 }
 
 /// Frames until a session first reports the sequence's code (1-based), or `None`.

@@ -1,9 +1,12 @@
-// The Kotlin side of the FFI benchmark (`scripts/bench-ffi.sh`): one `parseCode` and one 1280×720
-// `scanFrame` through the bindings, timed like `tests/benches/ffi_baseline.rs` times the same core calls
+// The Kotlin side of the FFI benchmark (`scripts/bench-ffi.sh`): one `parseCode`, one 1280×720
+// `scanFrame` and one frame of a `Scanner` session through the bindings, the frame in a direct
+// ByteBuffer as CameraX delivers it, timed like `tests/benches/ffi_baseline.rs` times the same core calls
 // (one-second warm-up, median of 15 batches), so the difference is the cost of the FFI.
 package crossqr.tests
 
 import app.crossqr.FrameFormat
+import app.crossqr.Scanner
+import app.crossqr.ScannerOptions
 import app.crossqr.parseCode
 import app.crossqr.scanFrame
 
@@ -21,13 +24,17 @@ private fun medianNs(calls: Int, body: () -> Unit): Double {
 fun main() {
     val frame = Luma.read(repoFile("tests/fixtures/assets/jpqr-osaka-1280x720.png"))
     check(frame.width == 1280 && frame.height == 720) { "frame is ${frame.width}×${frame.height}" }
-    val scanOnce = { scanFrame(frame.pixels, 1280u, 720u, 1280u, FrameFormat.LUMA8, 0u, null) }
+    val plane = frame.pixels.direct()
+    val scanOnce = { scanFrame(plane, 1280u, 720u, 1280u, FrameFormat.LUMA8, 0u, null) }
+    val session = Scanner(ScannerOptions())
     val payload = scanOnce().codes.single().text
     val now = System.currentTimeMillis()
     var sink = 0
     val parse = medianNs(2000) { sink += parseCode(payload, now).accounts.size }
     val scan = medianNs(20) { sink += scanOnce().codes.size }
+    val scanner = medianNs(20) { sink += session.scanFrame(plane, 1280u, 720u, 1280u, FrameFormat.LUMA8, 0u).codes.size }
     println("kotlin parse %.0f".format(parse))
     println("kotlin scan_1280x720 %.0f".format(scan))
+    println("kotlin scanner_1280x720 %.0f".format(scanner))
     check(sink > 0) { "results unused" }
 }
