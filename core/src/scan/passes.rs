@@ -95,6 +95,22 @@ enum Threshold {
     Mean(usize),
 }
 
+impl Threshold {
+    /// Binarises `image` into `slot`; `None` for images too small to hold a symbol.
+    fn apply<'b>(
+        self,
+        image: Gray<'_>,
+        ws: &mut Workspace,
+        slot: &'b mut Option<Binary>,
+        d: &mut Deadline<'_>,
+    ) -> Result<Option<&'b mut Binary>, Interrupted> {
+        match self {
+            Threshold::Hybrid(blocks) => binarize::hybrid(image, blocks, NORMAL_RANGE, ws, slot, d),
+            Threshold::Mean(radius) => binarize::mean(image, radius, MEAN_OFFSET, ws, slot, d),
+        }
+    }
+}
+
 /// The cheap pass's binarisation (ZXing-C++ 2's), also used for reduced and full-size images.
 const FAST: Threshold = Threshold::Hybrid(Blocks::Midrange);
 /// ZXing's classic hybrid binarisation, for filtered images.
@@ -301,11 +317,7 @@ impl Work {
     ) -> Result<(), Interrupted> {
         let Work { ws, whole, crop_binary, finder, model, guard, decoded, located_here, .. } = self;
         let slot = if target == Target::Whole { whole } else { crop_binary };
-        let binary = match threshold {
-            Threshold::Hybrid(blocks) => binarize::hybrid(image, blocks, NORMAL_RANGE, ws, slot, d)?,
-            Threshold::Mean(radius) => binarize::mean(image, radius, MEAN_OFFSET, ws, slot, d)?,
-        };
-        let Some(binary) = binary else { return Ok(()) };
+        let Some(binary) = threshold.apply(image, ws, slot, d)? else { return Ok(()) };
         for round in 0..if polarity == Polarity::Both { 2 } else { 1 } {
             if round == 1 {
                 // Three candidates dark-on-light: a symbol that way round is in view.
@@ -353,11 +365,7 @@ impl Work {
     ) -> Result<(), Interrupted> {
         let Work { ws, whole, crop_binary, model, guard, .. } = self;
         let slot = if target == Target::Whole { whole } else { crop_binary };
-        let binary = match threshold {
-            Threshold::Hybrid(blocks) => binarize::hybrid(image, blocks, NORMAL_RANGE, ws, slot, d)?,
-            Threshold::Mean(radius) => binarize::mean(image, radius, MEAN_OFFSET, ws, slot, d)?,
-        };
-        let Some(binary) = binary else { return Ok(()) };
+        let Some(binary) = threshold.apply(image, ws, slot, d)? else { return Ok(()) };
         let units = image.pixels() + binary.transitions();
         for inverted in [false, true] {
             let Some(result) =
