@@ -17,6 +17,8 @@ use super::budget::{Deadline, Interrupted};
 use super::gray::Gray;
 
 const BLOCK: usize = 8;
+/// Images narrower than the smallest symbol are not binarised.
+const MIN_SIDE: usize = 21;
 const WORD: usize = usize::BITS as usize;
 
 /// Dynamic range below which a block counts as flat: ZXing's default.
@@ -158,7 +160,7 @@ pub(crate) fn hybrid<'b>(
     deadline: &mut Deadline<'_>,
 ) -> Result<Option<&'b mut Binary>, Interrupted> {
     let (w, h) = (gray.width, gray.height);
-    if w < 21 || h < 21 {
+    if w.min(h) < MIN_SIDE {
         return Ok(None);
     }
     let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
@@ -201,7 +203,7 @@ pub(crate) fn mean<'b>(
     deadline: &mut Deadline<'_>,
 ) -> Result<Option<&'b mut Binary>, Interrupted> {
     let (w, h) = (gray.width, gray.height);
-    if w < 21 || h < 21 {
+    if w.min(h) < MIN_SIDE {
         return Ok(None);
     }
     let data = &gray.data[..w * h];
