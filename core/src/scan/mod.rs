@@ -133,9 +133,9 @@ impl Default for ScanOptions {
 /// # let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/assets/jpqr-osaka-1280x720.png");
 /// # let image = crossqr_core::scan::image_file::LumaImage::open(&path).unwrap();
 /// # let (y_plane, width, height) = (&image.luma[..], image.width, image.height);
-/// // The camera's luma plane, borrowed as it is: nothing is copied.
+/// // The luma plane, borrowed as it is: nothing is copied. A photo gets the photo budget.
 /// let frame = Frame::luma(y_plane, width, height).expect("a valid frame");
-/// let report = scan(&frame, ScanOptions::CAMERA);
+/// let report = scan(&frame, ScanOptions::PHOTO);
 /// assert_eq!(report.codes.len(), 1);
 /// let code = crossqr_core::parse_at(&report.codes[0].text, 1_763_769_600_000).expect("a JPQR code");
 /// assert_eq!(code.scheme.as_str(), "jpqr");
