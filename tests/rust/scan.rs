@@ -48,6 +48,22 @@ fn real_photos_decode_to_their_ground_truth() {
 }
 
 #[test]
+fn real_photos_are_read_in_the_first_frame_of_a_camera_session() {
+    // A fresh session under the camera budget, on the CPU clock (the photos take 0.1–1.5 ms of CPU on a
+    // laptop core; the budget is 24): the frame a code first appears in, with no memory to help.
+    for set in ["zxing-qrcode-1", "zxing-qrcode-3", "zxing-qrcode-5", "crash"] {
+        for path in pngs(&corpus().join(set)) {
+            let truth = String::from_utf8(std::fs::read(path.with_extension("txt")).unwrap()).unwrap();
+            let image = LumaImage::open(&path).unwrap();
+            let mut scanner = Scanner::with_clock(ScannerOptions::CAMERA, Box::new(CpuClock));
+            let report = scanner.scan_frame(&image.frame().unwrap());
+            let texts: Vec<&str> = report.codes.iter().map(|c| c.text.as_str()).collect();
+            assert_eq!(texts, [truth.as_str()], "{}: {:?}", path.display(), report.passes);
+        }
+    }
+}
+
+#[test]
 fn code_free_photos_yield_nothing() {
     for path in pngs(&corpus().join("no-code")) {
         let report = LumaImage::open(&path).unwrap().scan(THOROUGH).unwrap();
