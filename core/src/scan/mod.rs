@@ -106,7 +106,7 @@ pub struct ScanReport {
 pub struct ScanOptions {
     /// The scan ends within this time from its start.
     pub budget: Duration,
-    /// Run the refinement and rqrr passes when the fast passes find nothing.
+    /// Let rqrr read what rxing could not (the last step of refinement, and its own pass).
     pub second_opinion: bool,
 }
 
