@@ -33,10 +33,10 @@ grep -qF "$generated" "$kt" || { echo "bindings: Kotlin error message template c
 sed -i.orig 's/get() = "kind=${ `kind` }, code=${ `code` }, reason=${ `reason` }"/get() = `reason`/' "$kt" && rm -f "$kt.orig"
 
 # Both languages must carry the whole API (a generator that silently skips an item is caught here).
-for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'interface Signer' 'suspend fun `sign`' 'class PaymentSession' 'enum class ErrorKind' 'get() = `reason`'; do
+for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'open class Scanner' 'interface Signer' 'suspend fun `sign`' 'class PaymentSession' 'enum class ErrorKind' 'get() = `reason`'; do
   grep -qF "$symbol" "$out/kotlin/app/crossqr/crossqr.kt" || { echo "bindings: Kotlin lacks $symbol" >&2; exit 1; }
 done
-for symbol in 'func parseCode(' 'func scanFrame(' 'protocol Signer' 'func sign(message: Data) async throws' 'class PaymentSession' 'enum ErrorKind'; do
+for symbol in 'func parseCode(' 'func scanFrame(' 'class Scanner' 'protocol Signer' 'func sign(message: Data) async throws' 'class PaymentSession' 'enum ErrorKind'; do
   grep -qF "$symbol" "$out/swift/CrossQR.swift" || { echo "bindings: Swift lacks $symbol" >&2; exit 1; }
 done
 

@@ -1,57 +1,15 @@
-//! Scanning camera frames passed as bytes.
+//! Scanning camera frames: one frame at a time ([`scan_frame`]) or a camera session ([`Scanner`]).
+//!
+//! Pixels arrive as a borrowed `&[u8]`, which UniFFI 0.32 passes without copying: Kotlin hands over a
+//! direct `java.nio.ByteBuffer` (a CameraX plane; the generated code takes its native address), Swift a
+//! `Data` (read inside `withUnsafeBytes`). The buffer is only read during the call.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crossqr_core::scan::{self, Frame, PixelFormat, Rotation, ScanOptions};
+use crossqr_core::scan::{self, Frame, PixelFormat, Rotation, ScanOptions, ScanReport};
 
 use crate::CrossqrError;
-
-/// Frame pixels as they cross the FFI (a Kotlin `ByteArray`, a Swift `Data`). UniFFI's generic `Vec<u8>`
-/// lift decodes byte by byte — about 4 ms for a 1280×720 frame — so the buffer the host filled is taken
-/// over whole instead: its 4-byte big-endian length, then the bytes.
-pub struct Pixels(Vec<u8>);
-
-impl Pixels {
-    fn bytes(&self) -> &[u8] {
-        &self.0[4..]
-    }
-
-    /// The byte count the 4-byte header at the start of `buf` declares, header included.
-    fn framed_len(buf: &[u8]) -> uniffi::Result<usize> {
-        let header: [u8; 4] = buf
-            .get(..4)
-            .and_then(|h| h.try_into().ok())
-            .ok_or_else(|| uniffi::deps::anyhow::anyhow!("pixel buffer without a length"))?;
-        Ok(4 + usize::try_from(i32::from_be_bytes(header))?)
-    }
-
-    fn checked(buffer: Vec<u8>) -> uniffi::Result<Pixels> {
-        let len = Pixels::framed_len(&buffer)?;
-        uniffi::deps::anyhow::ensure!(buffer.len() == len, "pixel buffer of {} bytes says {}", buffer.len(), len);
-        Ok(Pixels(buffer))
-    }
-}
-
-// SAFETY: reads exactly the layout UniFFI's foreign side writes for `bytes` (the metadata says `Vec<u8>`).
-unsafe impl uniffi::Lift<crate::UniFfiTag> for Pixels {
-    type FfiType = uniffi::RustBuffer;
-
-    fn try_lift(buffer: uniffi::RustBuffer) -> uniffi::Result<Pixels> {
-        Pixels::checked(buffer.destroy_into_vec())
-    }
-
-    fn try_read(buf: &mut &[u8]) -> uniffi::Result<Pixels> {
-        let end = Pixels::framed_len(buf)?;
-        let bytes =
-            buf.get(..end).ok_or_else(|| uniffi::deps::anyhow::anyhow!("pixel buffer shorter than its length"))?;
-        *buf = &buf[end..];
-        Ok(Pixels(bytes.to_vec()))
-    }
-}
-
-impl uniffi::TypeId<crate::UniFfiTag> for Pixels {
-    const TYPE_ID_META: uniffi::MetadataBuffer = <Vec<u8> as uniffi::TypeId<crate::UniFfiTag>>::TYPE_ID_META;
-}
 
 /// Pixel layout of a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -93,23 +51,39 @@ pub struct ScanResult {
     pub codes: Vec<ScannedCode>,
     /// Time spent, milliseconds.
     pub elapsed_ms: f64,
-    /// True when a pass was skipped to keep within the budget.
+    /// True when a pass was skipped or stopped to keep within the budget.
     pub budget_exhausted: bool,
+    /// Finder-pattern candidates seen: zero means nothing code-like in view (a UI may say "hold the
+    /// code in the frame" rather than "hold steady").
+    pub candidates: u32,
+    /// Codes read but held back until another frame confirms them ([`ScannerOptions::confirm`]).
+    pub unconfirmed: u32,
 }
 
-/// Scans a frame. `stride` is bytes per row of the first plane; `rotation_degrees` is the clockwise
-/// rotation that makes the frame upright (CameraX `rotationDegrees`); `budget_ms` defaults to the
-/// camera budget (24 ms).
-#[uniffi::export]
-pub fn scan_frame(
-    pixels: Pixels,
+/// How a [`Scanner`] works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ScannerOptions {
+    /// No frame takes longer; `None` for the camera budget (24 ms).
+    #[uniffi(default = None)]
+    pub budget_ms: Option<u32>,
+    /// Report a code only once two frames have read the same text.
+    #[uniffi(default = false)]
+    pub confirm: bool,
+}
+
+fn budget(ms: Option<u32>) -> Duration {
+    ms.map_or(ScanOptions::CAMERA.budget, |ms| Duration::from_millis(u64::from(ms)))
+}
+
+/// The frame the arguments describe, checked against the buffer.
+fn frame<'a>(
+    pixels: &'a [u8],
     width: u32,
     height: u32,
     stride: u32,
     format: FrameFormat,
     rotation_degrees: u32,
-    budget_ms: Option<u32>,
-) -> Result<ScanResult, CrossqrError> {
+) -> Result<Frame<'a>, CrossqrError> {
     let format = match format {
         FrameFormat::Luma8 => PixelFormat::Luma8,
         FrameFormat::Nv21 => PixelFormat::Nv21,
@@ -117,55 +91,77 @@ pub fn scan_frame(
         FrameFormat::Rgba8888 => PixelFormat::Rgba8888,
         FrameFormat::Bgra8888 => PixelFormat::Bgra8888,
     };
-    let frame = Frame::new(pixels.bytes(), width, height, stride, format, Rotation::from_degrees(rotation_degrees)?)?;
-    let options = match budget_ms {
-        Some(ms) => ScanOptions { budget: Duration::from_millis(u64::from(ms)), ..ScanOptions::CAMERA },
-        None => ScanOptions::CAMERA,
-    };
-    let report = scan::scan(&frame, options);
-    Ok(ScanResult {
+    Ok(Frame::new(pixels, width, height, stride, format, Rotation::from_degrees(rotation_degrees)?)?)
+}
+
+fn result(report: &ScanReport) -> ScanResult {
+    ScanResult {
         codes: report
             .codes
-            .into_iter()
+            .iter()
             .map(|c| ScannedCode {
-                text: c.text,
+                text: c.text.clone(),
                 corners: c.corners.iter().map(|p| Corner { x: p.x, y: p.y }).collect(),
             })
             .collect(),
         elapsed_ms: report.elapsed.as_secs_f64() * 1e3,
         budget_exhausted: report.budget_exhausted,
-    })
+        candidates: u32::try_from(report.candidates).unwrap_or(u32::MAX),
+        unconfirmed: u32::try_from(report.unconfirmed).unwrap_or(u32::MAX),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use uniffi::Lift;
+/// Scans one frame with every pass the budget allows. `stride` is bytes per row of the first plane;
+/// `rotation_degrees` is the clockwise rotation that makes the frame upright (CameraX
+/// `rotationDegrees`); `budget_ms` defaults to the camera budget (24 ms). A camera loop uses a
+/// [`Scanner`] instead.
+#[uniffi::export]
+pub fn scan_frame(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    stride: u32,
+    format: FrameFormat,
+    rotation_degrees: u32,
+    budget_ms: Option<u32>,
+) -> Result<ScanResult, CrossqrError> {
+    let frame = frame(pixels, width, height, stride, format, rotation_degrees)?;
+    let options = ScanOptions { budget: budget(budget_ms), ..ScanOptions::CAMERA };
+    Ok(result(&scan::scan(&frame, options)))
+}
 
-    fn framed(bytes: &[u8]) -> Vec<u8> {
-        let mut v = (bytes.len() as i32).to_be_bytes().to_vec();
-        v.extend_from_slice(bytes);
-        v
+/// A camera session: feed it every frame from one analysis thread. It keeps its buffers, remembers
+/// what earlier frames showed, spends effort only where something code-like was seen, and keeps every
+/// frame within the budget.
+#[derive(uniffi::Object)]
+pub struct Scanner(Mutex<scan::Scanner>);
+
+#[uniffi::export]
+impl Scanner {
+    /// A new session.
+    #[uniffi::constructor]
+    pub fn new(options: ScannerOptions) -> Arc<Scanner> {
+        let options = scan::ScannerOptions { budget: budget(options.budget_ms), confirm: options.confirm };
+        Arc::new(Scanner(Mutex::new(scan::Scanner::new(options))))
     }
 
-    #[test]
-    fn pixels_are_taken_over_whole_and_checked() {
-        let lifted =
-            <Pixels as Lift<crate::UniFfiTag>>::try_lift(uniffi::RustBuffer::from_vec(framed(&[1, 2, 3]))).unwrap();
-        assert_eq!(lifted.bytes(), &[1, 2, 3]);
-        let mut wrong = framed(&[1, 2, 3]);
-        wrong.push(4);
-        assert!(<Pixels as Lift<crate::UniFfiTag>>::try_lift(uniffi::RustBuffer::from_vec(wrong)).is_err());
-        assert!(<Pixels as Lift<crate::UniFfiTag>>::try_lift(uniffi::RustBuffer::from_vec(vec![0, 0])).is_err());
-        assert!(
-            <Pixels as Lift<crate::UniFfiTag>>::try_lift(uniffi::RustBuffer::from_vec(vec![0xff; 4])).is_err(),
-            "negative length"
-        );
-        // Inside a larger buffer, the reader stops at the end of the pixels.
-        let mut both = framed(&[9, 8]);
-        both.extend_from_slice(&[7, 7]);
-        let mut cursor = both.as_slice();
-        assert_eq!(<Pixels as Lift<crate::UniFfiTag>>::try_read(&mut cursor).unwrap().bytes(), &[9, 8]);
-        assert_eq!(cursor, &[7, 7]);
+    /// Scans the session's next frame (arguments as for [`scan_frame`]).
+    pub fn scan_frame(
+        &self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+        stride: u32,
+        format: FrameFormat,
+        rotation_degrees: u32,
+    ) -> Result<ScanResult, CrossqrError> {
+        let frame = frame(pixels, width, height, stride, format, rotation_degrees)?;
+        let mut scanner = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(result(scanner.scan_frame(&frame)))
+    }
+
+    /// Forgets earlier frames (a new code is expected), keeping the buffers.
+    pub fn reset(&self) {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).reset();
     }
 }

@@ -173,6 +173,34 @@ fn scan_reads_generated_codes_and_reports_each_file() {
 }
 
 #[test]
+fn scan_camera_feeds_files_as_one_session_and_sums_it_up() {
+    let dir = std::env::temp_dir().join(format!("crossqr-scan-camera-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("khqr.png");
+    let generated = generate_cafe(&["--png", png.to_str().unwrap()]);
+    let empty = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/scan-corpus/no-code/01.png");
+    let png = png.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_crossqr"))
+        .args(["scan", "--camera", "--budget-ms", "500", empty, png, png])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "a line per frame and the summary");
+    assert_eq!(lines[0]["codes"], serde_json::json!([]));
+    assert_eq!(lines[1]["codes"][0]["text"], generated["payload"]);
+    assert_eq!(lines[2]["file"], png);
+    let summary = &lines[3]["summary"];
+    assert_eq!((summary["frames"].as_u64(), summary["first_read_frame"].as_u64()), (Some(3), Some(2)));
+    let frame_ms: Vec<f64> = lines[..3].iter().map(|l| l["ms"].as_f64().unwrap()).collect();
+    let total = summary["total_ms"].as_f64().unwrap();
+    assert!((total - frame_ms.iter().sum::<f64>()).abs() < 0.01, "{summary} vs {frame_ms:?}");
+    assert_eq!(summary["max_ms"].as_f64(), frame_ms.iter().copied().reduce(f64::max));
+}
+
+#[test]
 fn demo_pays_every_scenario_and_ends_with_a_status_line() {
     demo(&["demo"], "http://127.0.0.1:");
 }

@@ -25,7 +25,8 @@
 //!
 //! Modules, in the order data flows through them:
 //! - [`scan`]: camera frames (luma, NV21, NV12, RGBA, BGRA, any rotation, borrowed pixels) to decoded
-//!   QR payloads with their corners, under a per-frame time budget.
+//!   QR payloads with their corners, under a per-frame time budget that is a hard bound; the camera
+//!   loop's [`scan::Scanner`] session spends effort only where a code is likely.
 //! - [`emv`]: the EMVCo merchant-presented TLV codec and CRC, without scheme knowledge.
 //! - [`schemes`]: recognising KHQR, JPQR, Alipay+, Weixin Pay, the ASEAN schemes, UPI and others into a
 //!   typed [`PaymentCode`]; generating KHQR.

@@ -1,5 +1,6 @@
 //! Helpers for the host-side integration tests.
 
+pub mod cpu_clock;
 pub mod sandbox;
 pub mod sim;
 pub mod synth;

@@ -1,6 +1,8 @@
 //! Synthetic camera frames: KHQR and JPQR codes rendered with the `qrcode` crate, then placed on a
-//! busy background under perspective, blur, noise, low contrast, glare, shadow, scratches, inversion
-//! and small modules. Seeded and deterministic, so a benchmark run is reproducible.
+//! busy background under perspective, blur, motion blur, noise, low contrast, lighting gradients, glare,
+//! shadow, scratches, inversion and small modules; and camera sequences of such frames (a code
+//! approaching, a shaking hand, glare sweeping across, nothing in view). Seeded and deterministic, so a
+//! benchmark run is reproducible.
 
 use crossqr_core::emv::Encoder;
 use crossqr_core::money::{Currency, Decimal};
@@ -71,6 +73,16 @@ pub struct Conditions {
     pub scratches: usize,
     /// Light modules on a dark ground.
     pub inverted: bool,
+    /// Grey levels added by a linear lighting ramp across the frame (random direction).
+    pub gradient: f32,
+    /// Length of a straight motion blur, pixels (a hand moving during the exposure).
+    pub motion_blur: f32,
+    /// Direction of the motion blur, degrees.
+    pub motion_deg: f32,
+    /// Centre of the code as fractions of the frame's width and height; random when `None`.
+    pub centre: Option<(f32, f32)>,
+    /// Centre of the glare blob relative to the code's centre, in code sides; random when `None`.
+    pub glare_at: Option<(f32, f32)>,
 }
 
 impl Default for Conditions {
@@ -86,6 +98,11 @@ impl Default for Conditions {
             shadow: 0.0,
             scratches: 0,
             inverted: false,
+            gradient: 0.0,
+            motion_blur: 0.0,
+            motion_deg: 0.0,
+            centre: None,
+            glare_at: None,
         }
     }
 }
@@ -250,6 +267,35 @@ fn gaussian_blur(img: &mut [f32], width: usize, height: usize, sigma: f32) {
     convolve(&tmp, img, &kernel, height, width, width, 1);
 }
 
+/// A straight motion blur: each pixel the mean of `length` samples along `deg`, edges clamped.
+fn motion_blur(img: &mut [f32], width: usize, height: usize, length: f32, deg: f32) {
+    if length < 1.0 {
+        return;
+    }
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let taps = length.ceil() as usize + 1;
+    let offsets: Vec<(isize, isize)> = (0..taps)
+        .map(|i| {
+            let t = length * (i as f32 / (taps - 1) as f32 - 0.5);
+            ((t * cos).round() as isize, (t * sin).round() as isize)
+        })
+        .collect();
+    let src = img.to_vec();
+    for y in 0..height {
+        for x in 0..width {
+            let sum: f32 = offsets
+                .iter()
+                .map(|&(dx, dy)| {
+                    let sx = (x as isize + dx).clamp(0, width as isize - 1) as usize;
+                    let sy = (y as isize + dy).clamp(0, height as isize - 1) as usize;
+                    src[sy * width + sx]
+                })
+                .sum();
+            img[y * width + x] = sum / taps as f32;
+        }
+    }
+}
+
 /// 1-D convolution of `lines` lines of `len` samples: sample i of line j is at `j * across + i * along`.
 fn convolve(src: &[f32], dst: &mut [f32], kernel: &[f32], len: usize, lines: usize, along: usize, across: usize) {
     let r = (kernel.len() / 2) as isize;
@@ -277,6 +323,7 @@ pub fn frame(seed: u64, width: usize, height: usize, payload: Option<&str>, c: C
         let margin = side * 0.75;
         let cx = rng.range(margin.min(width as f32 / 2.0), (width as f32 - margin).max(width as f32 / 2.0));
         let cy = rng.range(margin.min(height as f32 / 2.0), (height as f32 - margin).max(height as f32 / 2.0));
+        let (cx, cy) = c.centre.map_or((cx, cy), |(fx, fy)| (fx * width as f32, fy * height as f32));
         let theta = c.rotation_deg.to_radians();
         let (sin, cos) = theta.sin_cos();
         let corners = [(-0.5f32, -0.5f32), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5)];
@@ -334,6 +381,7 @@ pub fn frame(seed: u64, width: usize, height: usize, payload: Option<&str>, c: C
         if c.glare > 0.0 {
             let (gx, gy, r) =
                 (cx + rng.range(-side, side) * 0.3, cy + rng.range(-side, side) * 0.3, side * rng.range(0.15, 0.35));
+            let (gx, gy) = c.glare_at.map_or((gx, gy), |(dx, dy)| (cx + dx * side, cy + dy * side));
             for y in 0..height {
                 for x in 0..width {
                     let d2 = ((x as f32 - gx).powi(2) + (y as f32 - gy).powi(2)) / (r * r);
@@ -355,6 +403,16 @@ pub fn frame(seed: u64, width: usize, height: usize, payload: Option<&str>, c: C
             }
         }
     }
+    if c.gradient > 0.0 {
+        let (sin, cos) = rng.range(0.0, std::f32::consts::TAU).sin_cos();
+        for y in 0..height {
+            for x in 0..width {
+                let t = (x as f32 / width as f32 - 0.5) * cos + (y as f32 / height as f32 - 0.5) * sin;
+                img[y * width + x] += c.gradient * t;
+            }
+        }
+    }
+    motion_blur(&mut img, width, height, c.motion_blur, c.motion_deg);
     gaussian_blur(&mut img, width, height, c.blur);
     let luma = img
         .iter()
@@ -391,11 +449,15 @@ pub enum Scenario {
     Combined,
     /// No code at all.
     NoCode,
+    /// 24–30 grey levels of contrast under a lighting ramp of 60–120 levels across the frame.
+    LowContrastGradient,
+    /// 2.0–2.4 px modules (a code far away in a 1080p frame).
+    TwoPxModules,
 }
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 13] = [
         Scenario::Clean,
         Scenario::SmallModules,
         Scenario::Perspective,
@@ -406,6 +468,8 @@ impl Scenario {
         Scenario::Scratched,
         Scenario::Inverted,
         Scenario::Combined,
+        Scenario::LowContrastGradient,
+        Scenario::TwoPxModules,
         Scenario::NoCode,
     ];
 
@@ -422,6 +486,8 @@ impl Scenario {
             Scenario::Scratched => "scratched",
             Scenario::Inverted => "inverted",
             Scenario::Combined => "combined",
+            Scenario::LowContrastGradient => "low_contrast_gradient",
+            Scenario::TwoPxModules => "2px_modules",
             Scenario::NoCode => "no_code",
         }
     }
@@ -454,6 +520,10 @@ impl Scenario {
                 shadow: 0.3,
                 ..base
             },
+            Scenario::LowContrastGradient => {
+                Conditions { contrast: rng.range(24.0, 30.0), gradient: rng.range(60.0, 120.0), noise: 2.0, ..base }
+            }
+            Scenario::TwoPxModules => Conditions { module_px: rng.range(2.0, 2.4), blur: 0.4, ..base },
         }
     }
 }
@@ -468,4 +538,81 @@ pub fn scenario_frames(scenario: Scenario, count: usize, width: usize, height: u
             frame(rng.next_u64(), width, height, text.as_deref(), c)
         })
         .collect()
+}
+
+/// A camera sequence: what a phone sees over consecutive frames of one scanning session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sequence {
+    /// The code approaches from far away: modules grow from 1 to 5 px while the focus sharpens (blur
+    /// sigma 2.5 to 0.3).
+    Approach,
+    /// A shaking hand: 4 px modules, motion blur of 3–14 px in a random direction, the code jittering.
+    Shake,
+    /// A bright glare blob sweeping across the code from left to right, a shadow across the frame.
+    GlareSweep,
+    /// Nothing in view: a different busy scene every frame, as while aiming.
+    NoCode,
+}
+
+impl Sequence {
+    /// Every sequence.
+    pub const ALL: [Sequence; 4] = [Sequence::Approach, Sequence::Shake, Sequence::GlareSweep, Sequence::NoCode];
+
+    /// Short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sequence::Approach => "approach",
+            Sequence::Shake => "shake",
+            Sequence::GlareSweep => "glare_sweep",
+            Sequence::NoCode => "no_code",
+        }
+    }
+
+    /// Frames in the sequence as the benchmark renders it.
+    pub fn frame_count(self) -> usize {
+        if self == Sequence::NoCode { 60 } else { 30 }
+    }
+
+    /// `count` consecutive frames at `width × height`, seeded from `seed`.
+    pub fn frames(self, count: usize, width: usize, height: usize, seed: u64) -> Vec<SynthFrame> {
+        let mut rng = Rng::new(seed ^ (self as u64) << 12);
+        let text = payload(&mut rng);
+        let scene = rng.next_u64();
+        let rotation_deg = rng.range(-15.0, 15.0);
+        let base = Conditions { rotation_deg, noise: 2.0, ..Conditions::default() };
+        (0..count)
+            .map(|i| {
+                let t = i as f32 / count.saturating_sub(1).max(1) as f32;
+                let drift = (0.5 + 0.03 * (t * 5.0).sin(), 0.5 + 0.02 * (t * 3.0).cos());
+                let c = match self {
+                    Sequence::Approach => Conditions {
+                        module_px: 1.0 + 4.0 * t,
+                        blur: 2.5 * (1.0 - t) + 0.3,
+                        centre: Some(drift),
+                        ..base
+                    },
+                    Sequence::Shake => Conditions {
+                        module_px: 4.0,
+                        motion_blur: rng.range(3.0, 14.0),
+                        motion_deg: rng.range(0.0, 180.0),
+                        centre: Some((0.5 + rng.range(-0.04, 0.04), 0.5 + rng.range(-0.04, 0.04))),
+                        ..base
+                    },
+                    Sequence::GlareSweep => Conditions {
+                        module_px: 4.5,
+                        glare: 210.0,
+                        glare_at: Some((1.2 * t - 0.6, 0.05)),
+                        shadow: 0.3,
+                        centre: Some(drift),
+                        ..base
+                    },
+                    Sequence::NoCode => base,
+                };
+                match self {
+                    Sequence::NoCode => frame(scene ^ i as u64, width, height, None, c),
+                    _ => frame(scene, width, height, Some(&text), c),
+                }
+            })
+            .collect()
+    }
 }

@@ -2,8 +2,6 @@
 //! pixels with width, height, row stride, pixel format and rotation. Luma formats (Y, NV21, NV12) are
 //! read in place; RGBA/BGRA are converted to luma once.
 
-use std::borrow::Cow;
-
 use super::ScanError;
 
 /// Largest frame accepted, in pixels (a 24-megapixel photo): bounds memory on hostile input.
@@ -141,33 +139,29 @@ impl<'a> Frame<'a> {
         self.rotation
     }
 
-    /// The luma plane as a packed grey image: borrowed when the rows are already packed luma.
-    pub(crate) fn gray(&self) -> Gray<'a> {
-        let (w, h, stride) = (self.width as usize, self.height as usize, self.stride as usize);
-        let data = match self.format {
-            PixelFormat::Luma8 | PixelFormat::Nv21 | PixelFormat::Nv12 if stride == w => {
-                Cow::Borrowed(&self.data[..w * h])
-            }
-            PixelFormat::Luma8 | PixelFormat::Nv21 | PixelFormat::Nv12 => {
-                let mut out = Vec::with_capacity(w * h);
-                for row in self.data.chunks(stride).take(h) {
-                    out.extend_from_slice(&row[..w]);
-                }
-                Cow::Owned(out)
-            }
+    /// The luma plane itself when it is packed 8-bit luma (stride = width): read in place.
+    pub(crate) fn packed_luma(&self) -> Option<&'a [u8]> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let luma = matches!(self.format, PixelFormat::Luma8 | PixelFormat::Nv21 | PixelFormat::Nv12);
+        (luma && self.stride as usize == w).then(|| &self.data[..w * h])
+    }
+
+    /// Luma of row `y`, columns `x0..x1` (callers keep them inside the frame): borrowed from a luma
+    /// plane, converted into `scratch` (at least `x1 - x0` long) from colour.
+    pub(crate) fn luma_row<'s>(&'s self, y: usize, x0: usize, x1: usize, scratch: &'s mut [u8]) -> &'s [u8] {
+        let start = y * self.stride as usize;
+        match self.format {
+            PixelFormat::Luma8 | PixelFormat::Nv21 | PixelFormat::Nv12 => &self.data[start + x0..start + x1],
             PixelFormat::Rgba8888 | PixelFormat::Bgra8888 => {
                 let (r, b) = if self.format == PixelFormat::Rgba8888 { (0, 2) } else { (2, 0) };
-                let mut out = Vec::with_capacity(w * h);
-                for row in self.data.chunks(stride).take(h) {
+                let out = &mut scratch[..x1 - x0];
+                for (o, p) in out.iter_mut().zip(self.data[start + 4 * x0..start + 4 * x1].chunks_exact(4)) {
                     // BT.601 luma in fixed point: 0.299 R + 0.587 G + 0.114 B.
-                    out.extend(row[..w * 4].chunks_exact(4).map(|p| {
-                        ((77 * u32::from(p[r]) + 150 * u32::from(p[1]) + 29 * u32::from(p[b]) + 128) >> 8) as u8
-                    }));
+                    *o = ((77 * u32::from(p[r]) + 150 * u32::from(p[1]) + 29 * u32::from(p[b]) + 128) >> 8) as u8;
                 }
-                Cow::Owned(out)
+                out
             }
-        };
-        Gray { width: w, height: h, data }
+        }
     }
 
     /// Maps a point in buffer coordinates to upright coordinates.
@@ -179,108 +173,6 @@ impl<'a> Frame<'a> {
             Rotation::R180 => Point { x: w - p.x, y: h - p.y },
             Rotation::R270 => Point { x: p.y, y: w - p.x },
         }
-    }
-}
-
-/// A packed 8-bit grey image.
-#[derive(Debug, Clone)]
-pub(crate) struct Gray<'a> {
-    pub width: usize,
-    pub height: usize,
-    pub data: Cow<'a, [u8]>,
-}
-
-impl Gray<'_> {
-    /// Pixel at (x, y); callers keep x < width, y < height.
-    pub fn at(&self, x: usize, y: usize) -> u8 {
-        self.data[y * self.width + x]
-    }
-
-    /// Half size, each pixel the mean of a 2×2 block.
-    pub fn half(&self) -> Gray<'static> {
-        let (w, h) = (self.width / 2, self.height / 2);
-        let mut out = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let (r0, r1) = (&self.data[2 * y * self.width..], &self.data[(2 * y + 1) * self.width..]);
-            out.extend((0..w).map(|x| {
-                ((u16::from(r0[2 * x])
-                    + u16::from(r0[2 * x + 1])
-                    + u16::from(r1[2 * x])
-                    + u16::from(r1[2 * x + 1])
-                    + 2)
-                    >> 2) as u8
-            }));
-        }
-        Gray { width: w, height: h, data: Cow::Owned(out) }
-    }
-
-    /// 3×3 median (edges copied): removes one-pixel scratches and speckle noise. Each column's
-    /// vertical triple is sorted, then the median is med(max of lows, med of mids, min of highs) over
-    /// three columns: only min and max, so it vectorises.
-    pub fn median3(&self) -> Gray<'static> {
-        let (w, h) = (self.width, self.height);
-        let mut out = self.data.to_vec();
-        if w < 3 || h < 3 {
-            return Gray { width: w, height: h, data: Cow::Owned(out) };
-        }
-        let (mut lo, mut mid, mut hi) = (vec![0u8; w], vec![0u8; w], vec![0u8; w]);
-        for y in 1..h - 1 {
-            let (a, b, c) = (&self.data[(y - 1) * w..][..w], &self.data[y * w..][..w], &self.data[(y + 1) * w..][..w]);
-            for x in 0..w {
-                let (p, q, r) = (a[x], b[x], c[x]);
-                let (p, q) = (p.min(q), p.max(q));
-                let (q, r) = (q.min(r), q.max(r));
-                let (p, q) = (p.min(q), p.max(q));
-                (lo[x], mid[x], hi[x]) = (p, q, r);
-            }
-            let row = &mut out[y * w..][..w];
-            for x in 1..w - 1 {
-                let l = lo[x - 1].max(lo[x]).max(lo[x + 1]);
-                let h = hi[x - 1].min(hi[x]).min(hi[x + 1]);
-                let (m0, m1, m2) = (mid[x - 1], mid[x], mid[x + 1]);
-                let m = m0.min(m1).max(m0.max(m1).min(m2));
-                row[x] = l.min(m).max(l.max(m).min(h));
-            }
-        }
-        Gray { width: w, height: h, data: Cow::Owned(out) }
-    }
-
-    /// Unsharp mask: `2·p − mean3×3(p)`, clamped. Steepens the edges a blurred lens leaves.
-    pub fn sharpen(&self) -> Gray<'static> {
-        let (w, h) = (self.width, self.height);
-        let mut out = self.data.to_vec();
-        for y in 1..h.saturating_sub(1) {
-            let (a, b, c) = (&self.data[(y - 1) * w..][..w], &self.data[y * w..][..w], &self.data[(y + 1) * w..][..w]);
-            for x in 1..w - 1 {
-                let sum: i32 =
-                    [a, b, c].iter().map(|r| i32::from(r[x - 1]) + i32::from(r[x]) + i32::from(r[x + 1])).sum();
-                out[y * w + x] = (2 * i32::from(b[x]) - sum / 9).clamp(0, 255) as u8;
-            }
-        }
-        Gray { width: w, height: h, data: Cow::Owned(out) }
-    }
-
-    /// The rectangle `[x0, x0+w) × [y0, y0+h)` (clamped to the image), scaled by `scale` (bilinear).
-    pub fn crop_scaled(&self, x0: usize, y0: usize, w: usize, h: usize, scale: f32) -> Gray<'static> {
-        let (x1, y1) = ((x0 + w).min(self.width), (y0 + h).min(self.height));
-        let (cw, ch) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
-        let (ow, oh) = (((cw as f32) * scale) as usize, ((ch as f32) * scale) as usize);
-        let mut out = Vec::with_capacity(ow * oh);
-        for oy in 0..oh {
-            let sy = ((oy as f32 + 0.5) / scale - 0.5).clamp(0.0, (ch.max(1) - 1) as f32);
-            let (iy, fy) = (sy as usize, sy.fract());
-            let iy1 = (iy + 1).min(ch.max(1) - 1);
-            for ox in 0..ow {
-                let sx = ((ox as f32 + 0.5) / scale - 0.5).clamp(0.0, (cw.max(1) - 1) as f32);
-                let (ix, fx) = (sx as usize, sx.fract());
-                let ix1 = (ix + 1).min(cw.max(1) - 1);
-                let p = |x: usize, y: usize| f32::from(self.at(x0 + x, y0 + y));
-                let top = p(ix, iy) * (1.0 - fx) + p(ix1, iy) * fx;
-                let bottom = p(ix, iy1) * (1.0 - fx) + p(ix1, iy1) * fx;
-                out.push((top * (1.0 - fy) + bottom * fy).round() as u8);
-            }
-        }
-        Gray { width: ow, height: oh, data: Cow::Owned(out) }
     }
 }
 
@@ -306,16 +198,19 @@ mod tests {
     #[test]
     fn reads_luma_from_every_format() {
         // 2×2 pixels with a padded stride of 3 (luma) / 12 (colour).
+        let row = |f: &Frame<'_>, y| f.luma_row(y, 0, 2, &mut [0u8; 2]).to_vec();
         let luma = [10u8, 20, 0, 30, 40, 0];
         let f = Frame::new(&luma, 2, 2, 3, PixelFormat::Nv21, Rotation::R0).unwrap();
-        assert_eq!(&*f.gray().data, &[10, 20, 30, 40]);
+        assert_eq!((row(&f, 0), row(&f, 1)), (vec![10, 20], vec![30, 40]));
+        assert!(f.packed_luma().is_none(), "padded rows are not packed");
         let rgba = [10, 10, 10, 255, 20, 20, 20, 255, 0, 0, 0, 0, 30, 30, 30, 255, 255, 0, 0, 255, 0, 0, 0, 0];
         let f = Frame::new(&rgba, 2, 2, 12, PixelFormat::Rgba8888, Rotation::R0).unwrap();
-        assert_eq!(&*f.gray().data, &[10, 20, 30, 77]);
+        assert_eq!((row(&f, 0), row(&f, 1)), (vec![10, 20], vec![30, 77]));
         let f = Frame::new(&rgba, 2, 2, 12, PixelFormat::Bgra8888, Rotation::R0).unwrap();
-        assert_eq!(&*f.gray().data, &[10, 20, 30, 29]);
+        assert_eq!(row(&f, 1), vec![30, 29]);
+        assert_eq!(f.luma_row(1, 1, 2, &mut [0u8; 1]), &[29]);
         let packed = [1u8, 2, 3, 4];
-        assert!(matches!(Frame::luma(&packed, 2, 2).unwrap().gray().data, Cow::Borrowed(_)));
+        assert_eq!(Frame::luma(&packed, 2, 2).unwrap().packed_luma(), Some(&packed[..]));
     }
 
     #[test]
@@ -326,49 +221,5 @@ mod tests {
         assert_eq!(at(Rotation::R90), Point { x: 7.0, y: 2.0 });
         assert_eq!(at(Rotation::R180), Point { x: 18.0, y: 7.0 });
         assert_eq!(at(Rotation::R270), Point { x: 3.0, y: 18.0 });
-    }
-
-    #[test]
-    fn median_removes_thin_lines() {
-        let (w, h) = (8, 8);
-        let mut data = vec![200u8; w * h];
-        for x in 0..w {
-            data[3 * w + x] = 20; // a one-pixel dark scratch
-        }
-        data[6 * w + 6] = 0; // a speck
-        let m = Gray { width: w, height: h, data: Cow::Owned(data) }.median3();
-        assert!(
-            m.data
-                .iter()
-                .skip(w)
-                .take(w * (h - 2))
-                .enumerate()
-                .all(|(i, &v)| v == 200 || (i + w) % w == 0 || (i + w) % w == w - 1)
-        );
-        let mut rng = 12345u32;
-        let noisy: Vec<u8> = (0..64 * 64)
-            .map(|_| {
-                rng = rng.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                (rng >> 24) as u8
-            })
-            .collect();
-        let g = Gray { width: 64, height: 64, data: Cow::Owned(noisy.clone()) };
-        let m = g.median3();
-        for (x, y) in [(1usize, 1usize), (30, 17), (62, 62)] {
-            let mut window: Vec<u8> = (0..9).map(|i| noisy[(y + i / 3 - 1) * 64 + x + i % 3 - 1]).collect();
-            window.sort_unstable();
-            assert_eq!(m.at(x, y), window[4], "({x}, {y})");
-        }
-    }
-
-    #[test]
-    fn resamples() {
-        let g = Gray { width: 4, height: 2, data: Cow::Owned(vec![0, 100, 200, 255, 0, 100, 200, 255]) };
-        let half = g.half();
-        assert_eq!((half.width, half.height, &*half.data), (2, 1, &[50u8, 228][..]));
-        let up = g.crop_scaled(1, 0, 2, 2, 2.0);
-        assert_eq!((up.width, up.height), (4, 4));
-        assert_eq!(up.at(0, 0), 100);
-        assert_eq!(up.at(3, 3), 200);
     }
 }

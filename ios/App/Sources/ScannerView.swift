@@ -2,7 +2,8 @@ import AVFoundation
 import CrossQR
 import SwiftUI
 
-/// The camera: AVFoundation delivers bi-planar YUV frames; their luma plane goes to crossqr's scanner.
+/// The camera: AVFoundation delivers bi-planar YUV frames; their luma plane goes, uncopied, to one
+/// crossqr scanning session.
 struct ScannerView: UIViewRepresentable {
     let onCode: (String) -> Void
 
@@ -14,18 +15,21 @@ struct ScannerView: UIViewRepresentable {
 
     func updateUIView(_ view: PreviewView, context: Context) {}
 
-    func makeCoordinator() -> Scanner { Scanner(onCode: onCode) }
+    func makeCoordinator() -> Camera { Camera(onCode: onCode) }
 
     final class PreviewView: UIView {
         override class var layerClass: AnyClass { AVCaptureVideoPreviewLayer.self }
         var previewLayer: AVCaptureVideoPreviewLayer { layer as! AVCaptureVideoPreviewLayer }
     }
 
-    final class Scanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate {
+    final class Camera: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate {
         private let session = AVCaptureSession()
         private let queue = DispatchQueue(label: "crossqr.scan")
         private let onCode: (String) -> Void
         private var reported = false
+        /// One session for the camera: buffers kept between frames, effort only where something
+        /// code-like was seen; a code is reported once two frames agree.
+        private let scanner = CrossQR.Scanner(options: ScannerOptions(confirm: true))
 
         init(onCode: @escaping (String) -> Void) { self.onCode = onCode }
 
@@ -51,10 +55,11 @@ struct ScannerView: UIViewRepresentable {
             let width = CVPixelBufferGetWidthOfPlane(buffer, 0), height = CVPixelBufferGetHeightOfPlane(buffer, 0)
             let stride = CVPixelBufferGetBytesPerRowOfPlane(buffer, 0)
             guard let base = CVPixelBufferGetBaseAddressOfPlane(buffer, 0) else { return }
-            let luma = Data(bytes: base, count: stride * height)
+            // The locked luma plane itself, not a copy: valid until the unlock after the call.
+            let luma = Data(bytesNoCopy: base, count: stride * height, deallocator: .none)
             // The back camera's sensor is landscape: a portrait UI needs the frame turned 90° clockwise.
-            guard let result = try? scanFrame(pixels: luma, width: UInt32(width), height: UInt32(height),
-                                              stride: UInt32(stride), format: .luma8, rotationDegrees: 90, budgetMs: nil),
+            guard let result = try? scanner.scanFrame(pixels: luma, width: UInt32(width), height: UInt32(height),
+                                                      stride: UInt32(stride), format: .luma8, rotationDegrees: 90),
                   let code = result.codes.first else { return }
             reported = true
             session.stopRunning()

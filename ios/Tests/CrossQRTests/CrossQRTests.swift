@@ -68,6 +68,24 @@ final class CrossQRTests: XCTestCase {
         let result = try scanFrame(pixels: pixels, width: UInt32(width), height: UInt32(height), stride: UInt32(stride),
                                    format: .luma8, rotationDegrees: 0, budgetMs: 5000)
         XCTAssertEqual(result.codes.map(\.text), [payload])
+
+        // A camera session over the same padded plane, lent without a copy as the shell lends a locked
+        // CVPixelBuffer's luma: nothing in an empty frame, the code once two frames agree.
+        let scanner = CrossQR.Scanner(options: ScannerOptions(budgetMs: 5000, confirm: true)) // not Foundation.Scanner
+        let empty = Data(repeating: 200, count: stride * height)
+        XCTAssertEqual(try scanner.scanFrame(pixels: empty, width: UInt32(width), height: UInt32(height),
+                                             stride: UInt32(stride), format: .luma8, rotationDegrees: 0).candidates, 0)
+        try pixels.withUnsafeBytes { raw in
+            let lent = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count,
+                            deallocator: .none)
+            let once = try scanner.scanFrame(pixels: lent, width: UInt32(width), height: UInt32(height),
+                                             stride: UInt32(stride), format: .luma8, rotationDegrees: 0)
+            XCTAssertEqual(once.codes.count, 0)
+            XCTAssertEqual(once.unconfirmed, 1)
+            let twice = try scanner.scanFrame(pixels: lent, width: UInt32(width), height: UInt32(height),
+                                              stride: UInt32(stride), format: .luma8, rotationDegrees: 0)
+            XCTAssertEqual(twice.codes.map(\.text), [payload])
+        }
     }
 
     func testBadFramesThrowInvalidFrame() {

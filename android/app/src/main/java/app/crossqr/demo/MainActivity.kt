@@ -134,7 +134,8 @@ fun Camera(onCode: (String) -> Unit) {
         PreviewView(it).apply {
             controller = LifecycleCameraController(context).apply {
                 imageAnalysisBackpressureStrategy = ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST
-                // Scanning runs off the main thread; crossqr keeps each frame within the camera budget.
+                // Scanning runs off the main thread, one crossqr session for the camera; every frame stays
+                // within the camera budget.
                 setImageAnalysisAnalyzer(Executors.newSingleThreadExecutor(), QrAnalyzer(onCode))
                 bindToLifecycle(owner)
             }
