@@ -92,7 +92,7 @@ impl From<&PaymentCode> for CodeInfo {
             expires_at_ms: s.expires_at_ms,
             md5: s.md5,
             needs_resolution: s.needs_resolution,
-            warnings: s.warnings,
+            warnings: s.warnings.iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -36,7 +36,7 @@
 //! - [`api`]: the signed, verifying, retrying client of the wallet backend (`switch/openapi.yaml`).
 //! - [`flow`]: the [`flow::Wallet`] and its [`flow::PaymentSession`]s, with the durable payment journal.
 //! - [`clock`], [`entropy`]: time and randomness as inputs.
-//! - [`error`]: stable machine-readable error codes and warnings.
+//! - [`error`]: stable machine-readable error codes; [`warning`]: stable warning codes.
 
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -51,6 +51,8 @@ pub mod money;
 pub mod scan;
 pub mod schemes;
 pub mod sign;
+pub mod warning;
 
 pub use error::{CodeError, Coded, ErrorCode, ErrorKind, Warning};
 pub use schemes::{PaymentCode, Scheme, parse, parse_at};
+pub use warning::WarningCode;
