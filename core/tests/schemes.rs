@@ -35,7 +35,7 @@ fn accounts(code: &PaymentCode) -> Vec<(Option<&str>, Scheme, &str)> {
 }
 
 fn warning_codes(code: &PaymentCode) -> Vec<&'static str> {
-    code.warnings.iter().map(|w| w.code).collect()
+    code.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn sdk_invalid_cases() {
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor600062150111Invoice#069",
-            ErrorCode::MissingField,
+            ErrorCode::Malformed,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor62150111Invoice#069",
@@ -129,7 +129,7 @@ fn sdk_invalid_cases() {
             "00020101021229190015john_smith@devb52045999530384054035.05802KH59307PL7EvxHpgpP4jT4uMgegaYqgv3Ehb6010Phnom Penh",
             ErrorCode::InvalidField,
         ),
-        ("00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh", ErrorCode::MissingField),
+        ("00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh", ErrorCode::Malformed),
         (
             "00020101021229190015john_smith@devb52045999530384954035.05802KH5916john smith actor6010Phnom Penh",
             ErrorCode::InvalidField,
@@ -194,7 +194,7 @@ fn khqr_amount_rules() {
     assert_eq!(err(&khqr("1.105", "3840")), ErrorCode::InvalidField);
     assert_eq!(err(&khqr("-1.10", "3840")), ErrorCode::InvalidField);
     assert_eq!(err(&khqr("1,10", "3840")), ErrorCode::InvalidField);
-    assert_eq!(err(&khqr("0", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("0", "3840")), ErrorCode::MissingField, "a zero amount is no amount: dynamic needs one");
     assert_eq!(err(&khqr("10", "3392")), ErrorCode::InvalidField, "KHQR is KHR or USD only");
     // A static code with a printed amount and no timestamps: the SDK refuses it, a wallet pays it.
     let c = ok(&code("00020101021129180014jonhsmith@nbcq520459995303840540410.05802KH5910Jonh Smith6010Phnom Penh"));
@@ -254,7 +254,7 @@ fn promptpay_is_decided_by_guid_not_by_tag() {
     let c = ok("00020101021129370016A000000677010111011300660000000005802TH530376463048956");
     assert_eq!((c.scheme, c.primary_account().unwrap().id.as_str()), (Scheme::Promptpay, "0066000000000"));
     assert_eq!(c.currency.unwrap().code(), "THB");
-    assert_eq!(warning_codes(&c), ["merchant_category_code_missing", "merchant_name_missing", "merchant_city_missing"]);
+    assert!(c.warnings.is_empty(), "PromptPay credit transfers have no name, city or MCC: {:?}", c.warnings);
     let bill = ok(&code(
         &[
             t("00", "01"),
@@ -323,7 +323,9 @@ fn asean_and_indian_schemes() {
         (duitnow.scheme, duitnow.primary_account().unwrap().id.as_str()),
         (Scheme::Duitnow, "000000000000000000000000000527")
     );
-    assert!(warning_codes(&duitnow).contains(&"payload_format_indicator"), "DuitNow has been seen with 00=02");
+    assert!(!warning_codes(&duitnow).contains(&"payload_format_indicator"), "most DuitNow stickers carry 00=02");
+    let bank = duitnow.primary_account().unwrap().bank.clone().unwrap();
+    assert_eq!((bank.id.as_str(), bank.name), ("890000", None), "an acquirer the table does not name");
 
     let paynow_tpl =
         [t("00", "SG.PAYNOW"), t("01", "2"), t("02", "201234567X"), t("03", "0"), t("04", "20251231")].concat();
@@ -374,7 +376,10 @@ fn asean_and_indian_schemes() {
     );
     let qris = ok(&qris);
     assert_eq!((qris.scheme, qris.primary_account().unwrap().id.as_str()), (Scheme::Qris, "ID1020021181745"));
-    assert_eq!(accounts(&qris)[0].1, Scheme::Emvco, "issuer templates are reported as they are");
+    let issuer = &qris.accounts[0];
+    assert_eq!((issuer.scheme, issuer.id.as_str()), (Scheme::Qris, "936009153022591481"), "the issuer's template");
+    let bank = issuer.bank.clone().unwrap();
+    assert_eq!((bank.id.as_str(), bank.name), ("93600915", Some("DANA")), "named by its NNS");
 
     let bharat = code(
         &[
@@ -392,7 +397,12 @@ fn asean_and_indian_schemes() {
     let bharat = ok(&bharat);
     assert_eq!((bharat.scheme, bharat.primary_account().unwrap().id.as_str()), (Scheme::Bharatqr, "merchant@axis"));
     assert_eq!(accounts(&bharat)[0], (Some("02"), Scheme::Visa, "4556789012345678"));
-    let thb_in_vn = ok(&emv(("38", t("00", "A000000727")), &[("53", "764"), ("58", "TH")]));
+    let napas_bare = [t("00", "A000000727"), t("01", &[t("00", "970436"), t("01", "0011001234567")].concat())].concat();
+    let thb_in_vn = ok(&emv(("38", napas_bare), &[("53", "764"), ("58", "TH")]));
+    assert_eq!(thb_in_vn.primary_account().unwrap().bank.as_ref().unwrap().name, Some("Vietcombank"));
+    assert_eq!(err(&emv(("38", t("00", "A000000727")), &[("53", "704")])), ErrorCode::MissingField, "no beneficiary");
+    let overrun = [t("00", "A000000727"), t("01", "0006970403011200110123456789")].concat();
+    assert_eq!(err(&emv(("38", overrun), &[("53", "704")])), ErrorCode::Malformed, "the NAPAS spec's own example");
     assert_eq!(warning_codes(&thb_in_vn)[..2], ["unexpected_currency", "unexpected_country"]);
 }
 
@@ -481,7 +491,7 @@ fn url_codes() {
     assert_eq!(upi.amount.unwrap().to_string(), "250.50 INR");
     assert_eq!(upi.primary_account().unwrap().id, "shop.one@okaxis");
     assert!(matches!(&upi.details, SchemeDetails::Upi(u) if u.note.as_deref() == Some("Order 42")));
-    assert_eq!(ok("UPI://pay?pa=a@b&pa=c@d").warnings[0].code, "duplicate_parameter");
+    assert_eq!(ok("UPI://pay?pa=a@b&pa=c@d").warnings[0].code.as_str(), "duplicate_parameter");
     assert_eq!(err("upi://pay?pn=Shop"), ErrorCode::MissingField);
     assert_eq!(err("upi://pay?pa=shop"), ErrorCode::InvalidField);
     assert_eq!(err("upi://pay?pa=a@b&cu=USD"), ErrorCode::InvalidField);
