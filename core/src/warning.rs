@@ -13,9 +13,9 @@ macro_rules! registry {
         /// Every stable warning code crossqr reports, in one place. New codes may be added; a code is
         /// never renamed or given another meaning.
         #[non_exhaustive]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         pub enum WarningCode {
-            $($(#[doc = $doc])* $variant,)*
+            $($(#[doc = $doc])* #[serde(rename = $text)] $variant,)*
         }
 
         impl WarningCode {
@@ -99,12 +99,6 @@ impl fmt::Display for WarningCode {
     }
 }
 
-impl serde::Serialize for WarningCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// Something a parser tolerated and wants the caller to know about. Serialises as
 /// `{"code": "…", "message": "…"}`; displays as `code: message`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -144,5 +138,8 @@ mod tests {
         let w = Warning::new(WarningCode::ZeroAmount, "amount is 0.00");
         assert_eq!(w.to_string(), "zero_amount: amount is 0.00");
         assert_eq!(serde_json::to_string(&w).unwrap(), r#"{"code":"zero_amount","message":"amount is 0.00"}"#);
+        for &code in WarningCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

@@ -8,10 +8,7 @@ pub(super) const RULES: SchemeRules = SchemeRules {
     template: Some(TemplateRules {
         claims: |c| guid_starts_with(c.guid, "A000000524"),
         account_id: |node| first_sub(node, &[1, 2]),
-        check: |r| {
-            r.expect_home(Currency::INR, "IN");
-            Ok(())
-        },
+        home: Some((Currency::INR, "IN")),
         ..TemplateRules::BASE
     }),
     adopts: Some(|_, fields| fields.country.as_deref() == Some("IN") && fields.currency == Some(Currency::INR)),

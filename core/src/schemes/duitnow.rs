@@ -9,10 +9,7 @@ pub(super) const RULES: SchemeRules = SchemeRules {
         claims: |c| guid_starts_with(c.guid, "A000000615"),
         account_id: |node| first_sub(node, &[2, 1]),
         bank: |node| node.sub(1).map(|acquirer| Table::DuitnowAcquirer.bank(acquirer)),
-        check: |r| {
-            r.expect_home(Currency::MYR, "MY");
-            Ok(())
-        },
+        home: Some((Currency::MYR, "MY")),
         format_indicators: &["01", "02"],
         ..TemplateRules::BASE
     }),

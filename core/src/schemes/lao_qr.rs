@@ -8,10 +8,7 @@ pub(super) const RULES: SchemeRules = SchemeRules {
         claims: |c| guid_starts_with(c.guid, "A005266284662577"),
         account_id: |node| first_sub(node, &[3, 1]),
         bank: |node| node.sub(1).map(|iin| Table::LaoIin.bank(iin)),
-        check: |r| {
-            r.expect_home(Currency::LAK, "LA");
-            Ok(())
-        },
+        home: Some((Currency::LAK, "LA")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::LaoQr)

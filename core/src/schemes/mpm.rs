@@ -119,6 +119,9 @@ pub(super) fn read(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError>
             let mut reading =
                 Reading { mpm: &mpm, fields: &fields, node: found[primary].node, code: &mut code, now_ms };
             (template.check)(&mut reading)?;
+            if let Some((currency, country)) = template.home {
+                reading.expect_home(currency, country);
+            }
         }
         None if fields.initiation == Some(Initiation::Dynamic) && fields.amount.is_none() => {
             code.warnings

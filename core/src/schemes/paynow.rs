@@ -43,9 +43,9 @@ pub(super) const RULES: SchemeRules = SchemeRules {
                 }
                 r.code.expires_at_ms = Some(expires);
             }
-            r.expect_home(Currency::SGD, "SG");
             Ok(())
         },
+        home: Some((Currency::SGD, "SG")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::Paynow)

@@ -23,10 +23,10 @@ pub(super) const RULES: SchemeRules = SchemeRules {
                     "Thai QR AID {PAYER_SIDE} is the payer-side (customer-presented) credit transfer, not a merchant to pay"
                 )));
             }
-            r.expect_home(Currency::THB, "TH");
             Ok(())
         },
         omits: Omits { mcc: true, name: true, city: true },
+        home: Some((Currency::THB, "TH")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::Promptpay)

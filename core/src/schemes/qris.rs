@@ -46,9 +46,9 @@ pub(super) const RULES: SchemeRules = SchemeRules {
                     return Err(CodeError::missing(format!("QRIS requires {what}")));
                 }
             }
-            r.expect_home(Currency::IDR, "ID");
             Ok(())
         },
+        home: Some((Currency::IDR, "ID")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::Qris)

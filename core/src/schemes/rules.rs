@@ -76,6 +76,8 @@ pub(super) struct TemplateRules {
     pub format_indicators: &'static [&'static str],
     /// Mandatory EMVCo fields the scheme leaves out.
     pub omits: Omits,
+    /// The scheme's home currency and country: another one on its code is warned about.
+    pub home: Option<(Currency, &'static str)>,
 }
 
 impl TemplateRules {
@@ -88,6 +90,7 @@ impl TemplateRules {
         check: |_| Ok(()),
         format_indicators: &["01"],
         omits: Omits { mcc: false, name: false, city: false },
+        home: None,
     };
 }
 
@@ -120,7 +123,7 @@ impl Reading<'_, '_> {
     }
 
     /// Warns when the code's currency or country is not the scheme's home one.
-    pub fn expect_home(&mut self, currency: Currency, country: &str) {
+    pub(super) fn expect_home(&mut self, currency: Currency, country: &str) {
         let scheme = self.code.scheme;
         if let Some(c) = self.fields.currency.filter(|c| *c != currency) {
             self.warn(WarningCode::UnexpectedCurrency, format!("{scheme} code in {c}, expected {currency}"));

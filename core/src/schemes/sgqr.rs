@@ -8,10 +8,7 @@ pub(super) const RULES: SchemeRules = SchemeRules {
     template: Some(TemplateRules {
         claims: |c| c.guid.eq_ignore_ascii_case("SG.SGQR"),
         account_id: |node| first_sub(node, &[1]),
-        check: |r| {
-            r.expect_home(Currency::SGD, "SG");
-            Ok(())
-        },
+        home: Some((Currency::SGD, "SG")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::Sgqr)

@@ -45,10 +45,10 @@ pub(super) const RULES: SchemeRules = SchemeRules {
                 }
                 r.code.details = SchemeDetails::Vietqr { bank_bin, service: r.node.sub(2).map(str::to_owned) };
             }
-            r.expect_home(Currency::VND, "VN");
             Ok(())
         },
         omits: Omits { mcc: true, name: true, city: true },
+        home: Some((Currency::VND, "VN")),
         ..TemplateRules::BASE
     }),
     ..SchemeRules::new(Scheme::Vietqr)
