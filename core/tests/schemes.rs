@@ -495,6 +495,7 @@ fn url_codes() {
     assert_eq!(err("upi://pay?pn=Shop"), ErrorCode::MissingField);
     assert_eq!(err("upi://pay?pa=shop"), ErrorCode::InvalidField);
     assert_eq!(err("upi://pay?pa=a@b&cu=USD"), ErrorCode::InvalidField);
+    assert_eq!(ok("upi://pay?pa=a@b&cu=inr").currency.unwrap().code(), "INR");
     assert_eq!(err("upi://pay?pa=a@b&am=1.234"), ErrorCode::InvalidField);
     assert_eq!(err("upi://mandate?pa=a@b"), ErrorCode::UnsupportedCode);
 

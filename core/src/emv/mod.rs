@@ -68,9 +68,9 @@ impl<'a> Mpm<'a> {
 }
 
 /// Decodes an MPM payload: at most 512 characters, well-framed objects with character lengths of
-/// 1–99 (a zero-length value is malformed), `00` first, `63` last with a valid CRC, no duplicate
-/// top-level IDs, templates split into sub-objects. Structure is checked before the CRC, so text
-/// whose framing is broken is `malformed` whatever its CRC says. Never panics.
+/// 1–99 (a zero-length value is malformed), `00` first, `63` last, no duplicate top-level IDs, then a
+/// valid CRC, then templates split into sub-objects. The top-level structure is checked before the
+/// CRC, so text whose framing is broken is `malformed` whatever its CRC says. Never panics.
 pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
     let chars = tlv::char_len(payload);
     if chars > MAX_PAYLOAD_CHARS {
@@ -80,19 +80,22 @@ pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
     }
     let objects = tlv::parse(payload).map_err(|e| CodeError::malformed(format!("EMVCo framing: {e}")))?;
     check_order(&objects)?;
-    let mut warnings = Vec::new();
-    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(objects.len());
-    for &object in &objects {
-        if nodes.iter().any(|n| n.id() == object.id) {
+    for (i, object) in objects.iter().enumerate() {
+        if objects[..i].iter().any(|o| o.id == object.id) {
             return Err(CodeError::malformed(format!("duplicate top-level ID {:02}", object.id)));
         }
         if object.value.is_empty() {
             return Err(CodeError::malformed(format!("ID {:02} has length 00; EMVCo lengths are 01–99", object.id)));
         }
+    }
+    check_crc(payload, &objects)?;
+    // Inside a CRC-checked payload, templates must split cleanly too.
+    let mut warnings = Vec::new();
+    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(objects.len());
+    for object in objects {
         let children = if is_template(object.id) { split_template(object, &mut warnings)? } else { Vec::new() };
         nodes.push(Node { object, children });
     }
-    check_crc(payload, &objects)?;
     Ok(Mpm { payload, nodes, warnings })
 }
 

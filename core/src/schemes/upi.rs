@@ -55,7 +55,8 @@ fn read(payload: &str, url: &Url<'_>, now_ms: i64) -> Result<PaymentCode, CodeEr
         )));
     }
     let currency = match get("cu") {
-        None | Some("INR") => Currency::INR,
+        None => Currency::INR,
+        Some(cu) if cu.eq_ignore_ascii_case("INR") => Currency::INR,
         Some(other) => {
             return Err(CodeError::invalid(format!("UPI currency (cu) must be INR, not {other:?}")));
         }
