@@ -2,9 +2,34 @@
 
 use crossqr_core::clock::system_now_ms;
 use crossqr_core::schemes::khqr::{self, GeneratedKhqr, KhqrFields, KhqrRequest};
-use crossqr_core::schemes::{AccountSummary, CodeSummary};
+use crossqr_core::schemes::{AccountSummary, BankSummary, CodeSummary};
+use crossqr_core::warning::{Warning, WarningCode};
 
 use crate::CrossqrError;
+
+uniffi::custom_type!(WarningCode, String, {
+    remote,
+    lower: |c| c.as_str().to_owned(),
+    try_lift: |s| WarningCode::parse(&s).ok_or_else(|| uniffi::deps::anyhow::anyhow!("{s:?} is not a warning code")),
+});
+
+/// Something a parser tolerated and a wallet should know: a stable code and a message.
+#[uniffi::remote(Record)]
+pub struct Warning {
+    /// Stable snake_case code (`zero_amount`, `field_too_long`, …).
+    pub code: WarningCode,
+    /// For a human.
+    pub message: String,
+}
+
+/// The institution a code names for an account.
+#[uniffi::remote(Record)]
+pub struct BankSummary {
+    /// The id as the code writes it (VietQR BIN, DuitNow acquirer id, Bakong participant code, …).
+    pub id: String,
+    /// Human name from crossqr's sourced table; absent when the table does not know the id.
+    pub name: Option<String>,
+}
 
 /// One account a code carries.
 #[uniffi::remote(Record)]
@@ -17,6 +42,8 @@ pub struct AccountSummary {
     pub id: String,
     /// Template GUID.
     pub guid: Option<String>,
+    /// The institution the code names for this account.
+    pub bank: Option<BankSummary>,
 }
 
 /// What a payment code says (the fields of `crossqr parse`).
@@ -61,7 +88,7 @@ pub struct CodeSummary {
     /// True when the network must expand the code.
     pub needs_resolution: bool,
     /// What was tolerated.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads a payment code; expiry judged at `now_ms` (the system clock when absent).

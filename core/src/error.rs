@@ -325,28 +325,7 @@ impl Coded for CodeError {
     }
 }
 
-/// Something a parser tolerated and wants the caller to know about: a field a scheme legitimately
-/// omits, a length over the EMVCo limit, a sub-tag it did not understand.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Warning {
-    /// Stable snake_case code, e.g. `merchant_city_missing`.
-    pub code: &'static str,
-    /// What was tolerated, for a human.
-    pub message: String,
-}
-
-impl Warning {
-    /// A warning with `code` and `message`.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
-    }
-}
+pub use crate::warning::Warning;
 
 #[cfg(test)]
 mod tests {

@@ -38,7 +38,7 @@
 //! - [`flow`]: the [`flow::Wallet`] and its [`flow::PaymentSession`]s, with the durable payment journal.
 //! - [`runtime`]: where the wallet's work runs when a host (Kotlin, Swift) drives it.
 //! - [`clock`], [`entropy`]: time and randomness as inputs.
-//! - [`error`]: stable machine-readable error codes and warnings.
+//! - [`error`]: stable machine-readable error codes; [`warning`]: stable warning codes.
 
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -54,6 +54,8 @@ pub mod runtime;
 pub mod scan;
 pub mod schemes;
 pub mod sign;
+pub mod warning;
 
 pub use error::{CodeError, Coded, ErrorCode, ErrorKind, Warning};
 pub use schemes::{PaymentCode, Scheme, parse, parse_at};
+pub use warning::WarningCode;

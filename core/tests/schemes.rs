@@ -35,7 +35,7 @@ fn accounts(code: &PaymentCode) -> Vec<(Option<&str>, Scheme, &str)> {
 }
 
 fn warning_codes(code: &PaymentCode) -> Vec<&'static str> {
-    code.warnings.iter().map(|w| w.code).collect()
+    code.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn sdk_invalid_cases() {
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor600062150111Invoice#069",
-            ErrorCode::MissingField,
+            ErrorCode::Malformed,
         ),
         (
             "00020101021229190015john_smith@devb52045999530384054035.05802KH5916john smith actor62150111Invoice#069",
@@ -129,7 +129,7 @@ fn sdk_invalid_cases() {
             "00020101021229190015john_smith@devb52045999530384054035.05802KH59307PL7EvxHpgpP4jT4uMgegaYqgv3Ehb6010Phnom Penh",
             ErrorCode::InvalidField,
         ),
-        ("00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh", ErrorCode::MissingField),
+        ("00020101021229190015john_smith@devb52045999530384054035.05802KH59006010Phnom Penh", ErrorCode::Malformed),
         (
             "00020101021229190015john_smith@devb52045999530384954035.05802KH5916john smith actor6010Phnom Penh",
             ErrorCode::InvalidField,
@@ -194,7 +194,7 @@ fn khqr_amount_rules() {
     assert_eq!(err(&khqr("1.105", "3840")), ErrorCode::InvalidField);
     assert_eq!(err(&khqr("-1.10", "3840")), ErrorCode::InvalidField);
     assert_eq!(err(&khqr("1,10", "3840")), ErrorCode::InvalidField);
-    assert_eq!(err(&khqr("0", "3840")), ErrorCode::InvalidField);
+    assert_eq!(err(&khqr("0", "3840")), ErrorCode::MissingField, "a zero amount is no amount: dynamic needs one");
     assert_eq!(err(&khqr("10", "3392")), ErrorCode::InvalidField, "KHQR is KHR or USD only");
     // A static code with a printed amount and no timestamps: the SDK refuses it, a wallet pays it.
     let c = ok(&code("00020101021129180014jonhsmith@nbcq520459995303840540410.05802KH5910Jonh Smith6010Phnom Penh"));
@@ -254,7 +254,7 @@ fn promptpay_is_decided_by_guid_not_by_tag() {
     let c = ok("00020101021129370016A000000677010111011300660000000005802TH530376463048956");
     assert_eq!((c.scheme, c.primary_account().unwrap().id.as_str()), (Scheme::Promptpay, "0066000000000"));
     assert_eq!(c.currency.unwrap().code(), "THB");
-    assert_eq!(warning_codes(&c), ["merchant_category_code_missing", "merchant_name_missing", "merchant_city_missing"]);
+    assert!(c.warnings.is_empty(), "PromptPay credit transfers have no name, city or MCC: {:?}", c.warnings);
     let bill = ok(&code(
         &[
             t("00", "01"),
@@ -323,7 +323,9 @@ fn asean_and_indian_schemes() {
         (duitnow.scheme, duitnow.primary_account().unwrap().id.as_str()),
         (Scheme::Duitnow, "000000000000000000000000000527")
     );
-    assert!(warning_codes(&duitnow).contains(&"payload_format_indicator"), "DuitNow has been seen with 00=02");
+    assert!(!warning_codes(&duitnow).contains(&"payload_format_indicator"), "most DuitNow stickers carry 00=02");
+    let bank = duitnow.primary_account().unwrap().bank.clone().unwrap();
+    assert_eq!((bank.id.as_str(), bank.name), ("890000", None), "an acquirer the table does not name");
 
     let paynow_tpl =
         [t("00", "SG.PAYNOW"), t("01", "2"), t("02", "201234567X"), t("03", "0"), t("04", "20251231")].concat();
@@ -374,7 +376,10 @@ fn asean_and_indian_schemes() {
     );
     let qris = ok(&qris);
     assert_eq!((qris.scheme, qris.primary_account().unwrap().id.as_str()), (Scheme::Qris, "ID1020021181745"));
-    assert_eq!(accounts(&qris)[0].1, Scheme::Emvco, "issuer templates are reported as they are");
+    let issuer = &qris.accounts[0];
+    assert_eq!((issuer.scheme, issuer.id.as_str()), (Scheme::Qris, "936009153022591481"), "the issuer's template");
+    let bank = issuer.bank.clone().unwrap();
+    assert_eq!((bank.id.as_str(), bank.name), ("93600915", Some("DANA")), "named by its NNS");
 
     let bharat = code(
         &[
@@ -392,7 +397,12 @@ fn asean_and_indian_schemes() {
     let bharat = ok(&bharat);
     assert_eq!((bharat.scheme, bharat.primary_account().unwrap().id.as_str()), (Scheme::Bharatqr, "merchant@axis"));
     assert_eq!(accounts(&bharat)[0], (Some("02"), Scheme::Visa, "4556789012345678"));
-    let thb_in_vn = ok(&emv(("38", t("00", "A000000727")), &[("53", "764"), ("58", "TH")]));
+    let napas_bare = [t("00", "A000000727"), t("01", &[t("00", "970436"), t("01", "0011001234567")].concat())].concat();
+    let thb_in_vn = ok(&emv(("38", napas_bare), &[("53", "764"), ("58", "TH")]));
+    assert_eq!(thb_in_vn.primary_account().unwrap().bank.as_ref().unwrap().name, Some("Vietcombank"));
+    assert_eq!(err(&emv(("38", t("00", "A000000727")), &[("53", "704")])), ErrorCode::MissingField, "no beneficiary");
+    let overrun = [t("00", "A000000727"), t("01", "0006970403011200110123456789")].concat();
+    assert_eq!(err(&emv(("38", overrun), &[("53", "704")])), ErrorCode::Malformed, "the NAPAS spec's own example");
     assert_eq!(warning_codes(&thb_in_vn)[..2], ["unexpected_currency", "unexpected_country"]);
 }
 
@@ -481,10 +491,11 @@ fn url_codes() {
     assert_eq!(upi.amount.unwrap().to_string(), "250.50 INR");
     assert_eq!(upi.primary_account().unwrap().id, "shop.one@okaxis");
     assert!(matches!(&upi.details, SchemeDetails::Upi(u) if u.note.as_deref() == Some("Order 42")));
-    assert_eq!(ok("UPI://pay?pa=a@b&pa=c@d").warnings[0].code, "duplicate_parameter");
+    assert_eq!(ok("UPI://pay?pa=a@b&pa=c@d").warnings[0].code.as_str(), "duplicate_parameter");
     assert_eq!(err("upi://pay?pn=Shop"), ErrorCode::MissingField);
     assert_eq!(err("upi://pay?pa=shop"), ErrorCode::InvalidField);
     assert_eq!(err("upi://pay?pa=a@b&cu=USD"), ErrorCode::InvalidField);
+    assert_eq!(ok("upi://pay?pa=a@b&cu=inr").currency.unwrap().code(), "INR");
     assert_eq!(err("upi://pay?pa=a@b&am=1.234"), ErrorCode::InvalidField);
     assert_eq!(err("upi://mandate?pa=a@b"), ErrorCode::UnsupportedCode);
 
@@ -533,4 +544,174 @@ fn consumer_presented_codes_are_refused() {
     }
     assert_eq!(err("1234567890"), ErrorCode::UnsupportedCode);
     assert_eq!(err("Hello, world"), ErrorCode::UnsupportedCode);
+}
+
+/// Variants seen in circulation (research notes, `tests/fixtures/real-world/README.md`) whose own
+/// samples have no source that can be named: rebuilt here from their shapes.
+#[test]
+fn variants_in_circulation() {
+    let emv = |parts: &[(&str, &str)]| code(&parts.iter().map(|(id, v)| t(id, v)).collect::<String>());
+    let bank = |c: &PaymentCode| c.primary_account().and_then(|a| a.bank.clone()).map(|b| (b.id, b.name));
+
+    // SGQR sticker with an Alipay template beside PayNow and the SGQR label: Alipay+ ranks first.
+    let alipay = [t("00", "com.alipay"), t("01", "https://qr.alipay.com/ocx08230mbjrpvogjn4mm17")].concat();
+    let paynow = [t("00", "SG.PAYNOW"), t("01", "2"), t("02", "201234567X"), t("03", "0")].concat();
+    let sgqr = [t("00", "SG.SGQR"), t("01", "180521AB1234"), t("02", "01.0001")].concat();
+    let sticker = ok(&emv(&[
+        ("00", "01"),
+        ("01", "11"),
+        ("26", &paynow),
+        ("27", &alipay),
+        ("51", &sgqr),
+        ("52", "5812"),
+        ("53", "702"),
+        ("58", "SG"),
+        ("59", "KOPI SHOP"),
+        ("60", "Singapore"),
+    ]));
+    assert_eq!(sticker.scheme, Scheme::AlipayPlus);
+    assert_eq!(sticker.primary_account().unwrap().id, "https://qr.alipay.com/ocx08230mbjrpvogjn4mm17");
+    assert!(sticker.needs_resolution(), "the Alipay+ network resolves what is paid");
+    assert!(
+        matches!(&sticker.details, SchemeDetails::AlipayPlus(a) if a.order_token.as_deref() == Some("ocx08230mbjrpvogjn4mm17"))
+    );
+    assert_eq!(
+        sticker.accounts.iter().map(|a| a.scheme).collect::<Vec<_>>(),
+        [Scheme::Paynow, Scheme::AlipayPlus, Scheme::Sgqr]
+    );
+    let weixin = [t("00", "COM.QQ.WEIXIN.PAY"), t("01", "10000000")].concat();
+    let wx = ok(&emv(&[("00", "01"), ("01", "11"), ("28", &weixin), ("51", &sgqr), ("53", "702"), ("58", "SG")]));
+    assert_eq!((wx.scheme, wx.needs_resolution()), (Scheme::WeixinPay, true));
+
+    // Alipay links: a red packet is not a payment; upper-case receive codes are Alipay's.
+    assert_eq!(err("https://qr.alipay.com/c1x06611gnoczzqiklpka04"), ErrorCode::UnsupportedCode);
+    assert_eq!(ok("HTTPS://QR.ALIPAY.COM/FKX074142EKXD0OIMV8B60").scheme, Scheme::AlipayPlus);
+
+    // UPI: form-encoded values, zero amount, and expiry honoured (the offset's '+' unencoded).
+    let upi = ok("upi://pay?pa=lakshmanan@okaxis&pn=Lakshmanan+P&tn=Tea%2BSnacks&am=0.00&cu=INR");
+    assert_eq!((upi.merchant.name.as_deref(), upi.amount), (Some("Lakshmanan P"), None));
+    assert!(matches!(&upi.details, SchemeDetails::Upi(u) if u.note.as_deref() == Some("Tea+Snacks")));
+    assert_eq!(warning_codes(&upi), ["zero_amount"]);
+    let dated = "upi://pay?pa=shop.payu@indus&pn=smsplus&am=1.00&QRexpire=2021-08-20T17:48:19+05:30";
+    assert_eq!(err(dated), ErrorCode::Expired, "expired in 2021");
+    let fresh = parse_at(dated, 1_629_461_899_000).unwrap();
+    assert_eq!(fresh.expires_at_ms, Some(1_629_461_899_000), "valid up to the instant written, IST");
+    assert_eq!(parse_at(dated, 1_629_461_899_001).unwrap_err().code, ErrorCode::Expired);
+    assert!(ok("upi://pay?pa=a@b&QRexpire=").expires_at_ms.is_none(), "an empty expiry is no expiry");
+    assert_eq!(err("upi://pay?pa=a@b&QRexpire=tomorrow"), ErrorCode::InvalidField);
+    assert_eq!(err("upi://mandate?mn=Autopay&pa=a@b"), ErrorCode::UnsupportedCode);
+
+    // QRIS: the old national repository GUID, and issuer-only codes (BCA's GUID is just "00").
+    let old = [t("00", "ID.OR.GPNQR.WWW"), t("02", "ID1020041698835"), t("03", "UKE")].concat();
+    let ovo = [t("00", "id.ovo"), t("01", "936009120000604962"), t("02", "yq38ZDs7MI6oaz5"), t("03", "UKE")].concat();
+    let indonesian = [("52", "5812"), ("53", "360"), ("58", "ID"), ("59", "Tims Donuts"), ("60", "Jakarta Barat")];
+    let with = |accounts: &[(&str, &str)]| {
+        let mut parts = vec![("00", "01"), ("01", "11")];
+        parts.extend_from_slice(accounts);
+        parts.extend_from_slice(&indonesian);
+        emv(&parts)
+    };
+    let legacy = ok(&with(&[("26", &ovo), ("51", &old)]));
+    assert_eq!((legacy.scheme, legacy.primary_account().unwrap().id.as_str()), (Scheme::Qris, "ID1020041698835"));
+    assert_eq!(legacy.accounts[0].bank.as_ref().unwrap().name, Some("OVO"));
+    let bca = [t("00", "00"), t("01", "936000143000616438"), t("02", "000885000616438"), t("03", "UKE")].concat();
+    let issuer_only = ok(&with(&[("26", &bca)]));
+    assert_eq!((issuer_only.scheme, bank(&issuer_only)), (Scheme::Qris, Some(("93600014".into(), Some("BCA")))));
+    assert!(issuer_only.warnings.is_empty(), "{:?}", issuer_only.warnings);
+    let no_mcc =
+        emv(&[("00", "01"), ("01", "11"), ("51", &old), ("53", "360"), ("58", "ID"), ("59", "X"), ("60", "Y")]);
+    assert_eq!(err(&no_mcc), ErrorCode::MissingField, "QRIS requires the category code");
+
+    // PayNow expiry in 14 and 12 digits, Singapore time.
+    let paynow_until = |expiry: &str| {
+        let tpl = [t("00", "SG.PAYNOW"), t("01", "0"), t("02", "+6591234567"), t("03", "1"), t("04", expiry)].concat();
+        emv(&[
+            ("00", "01"),
+            ("01", "12"),
+            ("26", &tpl),
+            ("53", "702"),
+            ("54", "9.99"),
+            ("58", "SG"),
+            ("59", "A"),
+            ("60", "B"),
+        ])
+    };
+    for expiry in ["20241130230000", "241130230000"] {
+        let p = paynow_until(expiry);
+        assert_eq!(parse_at(&p, 1_732_978_800_000).unwrap().expires_at_ms, Some(1_732_978_800_000), "{expiry}");
+        assert_eq!(parse_at(&p, 1_732_978_800_001).unwrap_err().code, ErrorCode::Expired, "{expiry}");
+    }
+    assert_eq!(err(&paynow_until("2024113023")), ErrorCode::InvalidField);
+
+    // BharatQR card-only sticker (Visa, Mastercard, RuPay 06, IFSC 08): India in rupees.
+    let metro = ok(&emv(&[
+        ("00", "01"),
+        ("01", "11"),
+        ("02", "4403844121055905"),
+        ("04", "552202404121055"),
+        ("06", "6100030412105598"),
+        ("08", "HDFC000000100000303500179145"),
+        ("52", "4111"),
+        ("53", "356"),
+        ("58", "IN"),
+        ("59", "DELHI METRO RAIL CORPORAT"),
+        ("60", "NEW DELHI"),
+    ]));
+    assert_eq!((metro.scheme, metro.primary_account().unwrap().scheme), (Scheme::Bharatqr, Scheme::Visa));
+
+    // Not merchant codes: PromptPay's payer-side AID, VNPAY's personal wallet layout.
+    let payer = [t("00", "A000000677010114"), t("02", "1101700200000")].concat();
+    assert_eq!(
+        err(&emv(&[("00", "01"), ("01", "12"), ("29", &payer), ("53", "764"), ("54", "25.50"), ("58", "TH")])),
+        ErrorCode::UnsupportedCode
+    );
+    assert_eq!(
+        err(&emv(&[
+            ("00", "01"),
+            ("01", "10"),
+            ("02", "01"),
+            ("04", "VNPayWallet"),
+            ("07", "0393357158"),
+            ("09", "10000")
+        ])),
+        ErrorCode::UnsupportedCode
+    );
+
+    // Banks named by the code: Bakong participant, DuitNow acquirer, Lao IIN.
+    let aba = ok(
+        "00020101021130470009khqr@aclb0111855124649170215ACLEDA Bank Plc5204599953038405802KH5907BUN MAO6010Phnom Penh6102126213020901050033164310002KM0107BUN MAO0210Phnom Penh6304E313",
+    );
+    assert_eq!(bank(&aba), Some(("aclb".into(), Some("ACLEDA Bank Plc."))));
+    let maybank = [t("00", "A0000006150001"), t("01", "588734"), t("02", "MBBQR1249791")].concat();
+    let mosque = ok(&emv(&[
+        ("00", "02"),
+        ("01", "11"),
+        ("26", &maybank),
+        ("52", "0000"),
+        ("53", "458"),
+        ("54", "00.00"),
+        ("58", "MY"),
+        ("59", "MASJID"),
+        ("60", "SELANGOR"),
+    ]));
+    assert_eq!((bank(&mosque), mosque.amount), (Some(("588734".into(), Some("Maybank"))), None));
+    assert_eq!(warning_codes(&mosque), ["zero_amount"], "a DuitNow sticker: only the zero amount is worth saying");
+    let jdb = [t("00", "A005266284662577"), t("01", "32170418"), t("02", "002"), t("03", "mch5ba8d8f1f15c")].concat();
+    let lao = ok(&emv(&[
+        ("00", "01"),
+        ("01", "11"),
+        ("38", &jdb),
+        ("53", "418"),
+        ("58", "LA"),
+        ("59", "JDB SHOP"),
+        ("60", "VT"),
+    ]));
+    assert_eq!(bank(&lao), Some(("32170418".into(), Some("JDB (Joint Development Bank)"))));
+
+    // Copy damage: whitespace after the CRC is trimmed once and said; case is never folded.
+    let sticker_text = "00020101021129180014jonhsmith@nbcq5204599953031165802KH5910Jonh Smith6010Phnom Penh6304856B";
+    let trailing = ok(&format!("{sticker_text} \t"));
+    assert_eq!((trailing.payload.as_str(), warning_codes(&trailing)), (sticker_text, vec!["trailing_whitespace"]));
+    assert_eq!(err(&sticker_text.to_lowercase()), ErrorCode::CrcMismatch);
+    assert_eq!(err(&sticker_text.replace("856B", "M2B3")), ErrorCode::CrcMismatch, "a CRC that is not hex");
 }

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
             let summary = code.summary();
             assert!(!summary.scheme.is_empty());
         }
-        Err(e) => assert!(!e.message.is_empty() && !e.kind.as_str().is_empty()),
+        Err(e) => assert!(!e.message.is_empty() && !e.code.as_str().is_empty()),
     }
     let _ = crossqr_core::emv::decode(&text);
 });

@@ -3,8 +3,9 @@
 //! unreadable values are errors; over-long text and omitted optional fields are warnings.
 
 use super::{Mpm, Node, tlv::char_len};
-use crate::error::{CodeError, Warning};
+use crate::error::CodeError;
 use crate::money::{Currency, Money};
+use crate::warning::{Warning, WarningCode};
 
 /// Static (`11`) or dynamic (`12`) point of initiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,16 +106,17 @@ const MAX_AMOUNT_CHARS: usize = 13;
 /// Reads the root fields of `mpm`, pushing what it tolerated onto `warnings`.
 pub fn read(mpm: &Mpm<'_>, warnings: &mut Vec<Warning>) -> Result<RootFields, CodeError> {
     let format_indicator = mpm.value(0).unwrap_or_default();
-    if !is_digits(format_indicator, 2) {
-        return Err(CodeError::invalid(format!(
-            "payload format indicator (00) {format_indicator:?} is not two digits"
+    if char_len(format_indicator) != 2 {
+        return Err(CodeError::malformed(format!(
+            "payload format indicator (00) {format_indicator:?} must be 2 characters"
         )));
     }
-    if format_indicator != "01" {
-        warnings.push(Warning::new(
-            "payload_format_indicator",
-            format!("payload format indicator is {format_indicator:?}, EMVCo defines \"01\""),
-        ));
+    // "01" is EMVCo's; "02" is what most DuitNow stickers carry (the scheme reader decides whether
+    // to say so); anything else is not a format this reader knows.
+    if !matches!(format_indicator, "01" | "02") {
+        return Err(CodeError::invalid(format!(
+            "payload format indicator (00) is {format_indicator:?}; EMVCo defines \"01\""
+        )));
     }
     let initiation = match mpm.value(1) {
         None => None,
@@ -138,9 +140,12 @@ pub fn read(mpm: &Mpm<'_>, warnings: &mut Vec<Warning>) -> Result<RootFields, Co
         ),
         None => None,
     };
-    let amount = mpm.value(54).map(|v| read_amount(v, "transaction amount (54)", currency)).transpose()?;
-    if amount.as_ref().is_some_and(Money::is_zero) {
-        return Err(CodeError::invalid("transaction amount (54) is zero"));
+    let mut amount = mpm.value(54).map(|v| read_amount(v, "transaction amount (54)", currency)).transpose()?;
+    if let Some(zero) = amount.take_if(|a| a.is_zero()) {
+        warnings.push(Warning::new(
+            WarningCode::ZeroAmount,
+            format!("transaction amount (54) is {}: no amount, the payer enters it", zero.amount()),
+        ));
     }
     let tip = read_tip(mpm, currency, warnings)?;
     let country = match mpm.value(58) {
@@ -198,7 +203,8 @@ fn read_tip(mpm: &Mpm<'_>, currency: Option<Currency>, warnings: &mut Vec<Warnin
     };
     for (id, needs) in [(56, "02"), (57, "03")] {
         if mpm.value(id).is_some() && indicator != Some(needs) {
-            warnings.push(Warning::new("orphan_fee", format!("ID {id} is present without 55={needs}; ignored")));
+            warnings
+                .push(Warning::new(WarningCode::OrphanFee, format!("ID {id} is present without 55={needs}; ignored")));
         }
     }
     Ok(tip)
@@ -218,7 +224,7 @@ fn read_additional(node: &Node<'_>, warnings: &mut Vec<Warning>) -> AdditionalDa
         let len = char_len(value);
         if len > max {
             warnings.push(Warning::new(
-                "field_too_long",
+                WarningCode::FieldTooLong,
                 format!("{what} (62/{id:02}) is {len} characters; EMVCo allows {max}"),
             ));
         }
@@ -242,12 +248,15 @@ fn read_additional(node: &Node<'_>, warnings: &mut Vec<Warning>) -> AdditionalDa
 fn read_language(node: &Node<'_>, warnings: &mut Vec<Warning>) -> LanguageTemplate {
     let language = node.sub(0).map(str::to_ascii_lowercase);
     if language.is_none() {
-        warnings.push(Warning::new("language_missing", "alternate language template (64) has no language (00)"));
+        warnings
+            .push(Warning::new(WarningCode::LanguageMissing, "alternate language template (64) has no language (00)"));
     }
     let name = node.sub(1).map(str::to_owned);
     if name.is_none() {
-        warnings
-            .push(Warning::new("alternate_name_missing", "alternate language template (64) has no merchant name (01)"));
+        warnings.push(Warning::new(
+            WarningCode::AlternateNameMissing,
+            "alternate language template (64) has no merchant name (01)",
+        ));
     }
     for (value, what, max) in
         [(name.as_deref(), "alternate merchant name (64/01)", 25), (node.sub(2), "alternate merchant city (64/02)", 15)]
@@ -269,7 +278,8 @@ fn text(value: Option<&str>, what: &str, max: usize, warnings: &mut Vec<Warning>
 fn check_length(value: &str, what: &str, max: usize, warnings: &mut Vec<Warning>) {
     let len = char_len(value);
     if len > max {
-        warnings.push(Warning::new("field_too_long", format!("{what} is {len} characters; EMVCo allows {max}")));
+        warnings
+            .push(Warning::new(WarningCode::FieldTooLong, format!("{what} is {len} characters; EMVCo allows {max}")));
     }
 }
 
@@ -328,20 +338,25 @@ mod tests {
         assert_eq!(kind("000201530339254031.5"), ErrorCode::InvalidField);
         assert_eq!(kind("000201530384054051.1.5"), ErrorCode::InvalidField);
         assert_eq!(kind("00020153038405404-1.5"), ErrorCode::InvalidField);
-        assert_eq!(kind("000201530384054010"), ErrorCode::InvalidField);
+        assert_eq!(kind("000201530384054030x1"), ErrorCode::InvalidField);
         assert_eq!(kind("00020153038405414100000000000.0"), ErrorCode::InvalidField);
         assert_eq!(kind("0002015303840550202"), ErrorCode::MissingField);
         assert_eq!(kind("00020153038405502035703100"), ErrorCode::InvalidField);
         assert_eq!(kind("0002015303840550204"), ErrorCode::InvalidField);
         assert_eq!(kind("0002015802kh"), ErrorCode::InvalidField);
-        assert_eq!(kind("0003001"), ErrorCode::InvalidField);
+        assert_eq!(kind("0003001"), ErrorCode::Malformed);
+        assert_eq!(kind("000200"), ErrorCode::InvalidField);
     }
 
     #[test]
     fn warns_about_tolerated_content() {
         let (f, w) = read_body("0002025930ABCDEFGHIJKLMNOPQRSTUVWXYZ0123560400.5").unwrap();
-        let codes: Vec<_> = w.iter().map(|w| w.code).collect();
-        assert_eq!(codes, ["payload_format_indicator", "orphan_fee", "field_too_long"]);
+        let codes: Vec<_> = w.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["orphan_fee", "field_too_long"]);
         assert_eq!(f.merchant_name.unwrap().len(), 30);
+        for zero in ["0", "00.00", "0.0"] {
+            let (f, w) = read_body(&format!("0002010102115303458540{}{zero}", zero.len())).unwrap();
+            assert_eq!((f.amount, w[0].code.as_str()), (None, "zero_amount"), "{zero}");
+        }
     }
 }

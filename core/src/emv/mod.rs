@@ -6,7 +6,8 @@ pub mod crc;
 pub mod fields;
 pub mod tlv;
 
-use crate::error::{CodeError, ErrorCode, Warning};
+use crate::error::{CodeError, ErrorCode};
+use crate::warning::{Warning, WarningCode};
 pub use tlv::DataObject;
 
 /// EMVCo limit on the whole payload, in characters.
@@ -66,9 +67,10 @@ impl<'a> Mpm<'a> {
     }
 }
 
-/// Decodes an MPM payload: at most 512 characters, `00` first, a valid CRC in `63` last, well-framed
-/// objects with character lengths, no duplicate top-level IDs, templates split into sub-objects.
-/// Never panics.
+/// Decodes an MPM payload: at most 512 characters, well-framed objects with character lengths of
+/// 1–99 (a zero-length value is malformed), `00` first, `63` last, no duplicate top-level IDs, then a
+/// valid CRC, then templates split into sub-objects. The top-level structure is checked before the
+/// CRC, so text whose framing is broken is `malformed` whatever its CRC says. Never panics.
 pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
     let chars = tlv::char_len(payload);
     if chars > MAX_PAYLOAD_CHARS {
@@ -76,82 +78,80 @@ pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
             "payload is {chars} characters; EMVCo allows at most {MAX_PAYLOAD_CHARS}"
         )));
     }
-    let crc_checked = check_trailing_crc(payload)?;
     let objects = tlv::parse(payload).map_err(|e| CodeError::malformed(format!("EMVCo framing: {e}")))?;
-    check_order(&objects, crc_checked)?;
-
-    let mut warnings = Vec::new();
-    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(objects.len());
-    for object in objects {
-        if nodes.iter().any(|n| n.id() == object.id) {
+    check_order(&objects)?;
+    for (i, object) in objects.iter().enumerate() {
+        if objects[..i].iter().any(|o| o.id == object.id) {
             return Err(CodeError::malformed(format!("duplicate top-level ID {:02}", object.id)));
         }
         if object.value.is_empty() {
-            warnings.push(Warning::new("empty_field", format!("ID {:02} has an empty value; ignored", object.id)));
+            return Err(CodeError::malformed(format!("ID {:02} has length 00; EMVCo lengths are 01–99", object.id)));
         }
+    }
+    check_crc(payload, &objects)?;
+    // Inside a CRC-checked payload, templates must split cleanly too.
+    let mut warnings = Vec::new();
+    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(objects.len());
+    for object in objects {
         let children = if is_template(object.id) { split_template(object, &mut warnings)? } else { Vec::new() };
         nodes.push(Node { object, children });
     }
     Ok(Mpm { payload, nodes, warnings })
 }
 
-/// If the payload ends in `6304` + four characters, checks them against the CRC of everything before.
-/// Returns whether a CRC was found and checked.
-fn check_trailing_crc(payload: &str) -> Result<bool, CodeError> {
-    let bytes = payload.as_bytes();
-    let Some(split) = bytes.len().checked_sub(4) else {
-        return Ok(false);
-    };
-    if split < 4 || &bytes[split - 4..split] != b"6304" {
-        return Ok(false);
-    }
-    let written = &bytes[split..];
-    let parsed = std::str::from_utf8(written)
-        .ok()
-        .filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .and_then(|s| u16::from_str_radix(s, 16).ok())
-        .ok_or_else(|| CodeError::malformed("CRC (63) is not four hexadecimal digits"))?;
-    let computed = crc::crc16(&bytes[..split]);
-    if parsed != computed {
-        return Err(CodeError::new(
-            ErrorCode::CrcMismatch,
-            format!("CRC is {} but the payload's CRC is {computed:04X}", String::from_utf8_lossy(written)),
-        ));
-    }
-    Ok(true)
-}
-
-fn check_order(objects: &[DataObject<'_>], crc_checked: bool) -> Result<(), CodeError> {
+fn check_order(objects: &[DataObject<'_>]) -> Result<(), CodeError> {
     match objects.first() {
         Some(first) if first.id == 0 => {}
         _ => {
             return Err(CodeError::malformed("payload format indicator (00) must be the first object"));
         }
     }
-    let crc_pos = objects.iter().position(|o| o.id == 63);
-    match crc_pos {
+    match objects.iter().position(|o| o.id == 63) {
         None => Err(CodeError::missing("CRC (63) is missing")),
         Some(pos) if pos + 1 != objects.len() => Err(CodeError::malformed("CRC (63) must be the last object")),
-        Some(_) if !crc_checked => Err(CodeError::malformed("CRC (63) must be four hexadecimal digits")),
         Some(_) => Ok(()),
     }
+}
+
+/// Checks the CRC (63, last) against the CRC-16 of everything before its value.
+fn check_crc(payload: &str, objects: &[DataObject<'_>]) -> Result<(), CodeError> {
+    let Some(crc) = objects.last().filter(|o| o.id == 63) else {
+        return Err(CodeError::missing("CRC (63) is missing"));
+    };
+    if crc.value.len() != 4 || !crc.value.is_ascii() {
+        return Err(CodeError::malformed(format!("CRC (63) must be 4 characters, not {:?}", crc.value)));
+    }
+    let split = payload.len() - 4;
+    let computed = crc::crc16(&payload.as_bytes()[..split]);
+    let written = u16::from_str_radix(crc.value, 16).ok().filter(|_| crc.value.bytes().all(|b| b.is_ascii_hexdigit()));
+    if written != Some(computed) {
+        return Err(CodeError::new(
+            ErrorCode::CrcMismatch,
+            format!("CRC is {} but the payload's CRC is {computed:04X}", crc.value),
+        ));
+    }
+    Ok(())
 }
 
 fn split_template<'a>(object: DataObject<'a>, warnings: &mut Vec<Warning>) -> Result<Vec<DataObject<'a>>, CodeError> {
     let id = object.id;
     let children = match tlv::parse(object.value) {
         Ok(children) => children,
-        // Unreserved templates (80–99) belong to whoever issued the code: keep them raw.
-        Err(e) if id >= 80 => {
-            warnings.push(Warning::new("unreadable_template", format!("template {id:02} is not TLV ({e}); kept raw")));
-            return Ok(Vec::new());
-        }
+        // Unreserved templates (80–99) belong to whoever issued the code (DuitNow's 82 is a bare hash,
+        // MoMo's 80 a bare number): keep them raw, say nothing.
+        Err(_) if id >= 80 => return Ok(Vec::new()),
         Err(e) => return Err(CodeError::malformed(format!("template {id:02}: {e}"))),
     };
     for (i, child) in children.iter().enumerate() {
+        if child.value.is_empty() {
+            return Err(CodeError::malformed(format!(
+                "template {id:02} sub-ID {:02} has length 00; EMVCo lengths are 01–99",
+                child.id
+            )));
+        }
         if children[..i].iter().any(|c| c.id == child.id) {
             warnings.push(Warning::new(
-                "duplicate_sub_id",
+                WarningCode::DuplicateSubId,
                 format!("template {id:02} repeats sub-ID {:02}; the first is used", child.id),
             ));
         }
@@ -242,7 +242,10 @@ mod tests {
     fn checks_crc_in_either_case() {
         assert_eq!(err(&KHQR.replace("856B", "856C")).0, ErrorCode::CrcMismatch);
         assert!(decode(&KHQR.replace("856B", "856b")).is_ok());
-        assert_eq!(err(&KHQR.replace("856B", "85 B")).0, ErrorCode::Malformed);
+        assert_eq!(err(&KHQR.replace("856B", "85 B")).0, ErrorCode::CrcMismatch);
+        assert_eq!(err(&KHQR.replace("6304856B", "6305856B1")).0, ErrorCode::Malformed);
+        // Broken framing is malformed whatever the CRC says.
+        assert_eq!(err(&KHQR.replace("5910Jonh Smith", "5910Jonh  Smith")).0, ErrorCode::Malformed);
     }
 
     #[test]
@@ -264,10 +267,13 @@ mod tests {
                 .repeat(5)
         ));
         assert!(err(&long).1.contains("at most 512"));
-        // Unreserved templates that are not TLV are kept raw with a warning.
-        let warnings = |body: &str| decode(&with_crc(body)).unwrap().warnings;
-        assert_eq!(warnings("0002019900")[0].code, "empty_field");
-        assert_eq!(warnings("0002019903abc")[0].code, "unreadable_template");
+        // Zero-length values are malformed, at the top level and inside templates.
+        assert!(err(&with_crc("0002019900")).1.contains("length 00"));
+        assert!(err(&with_crc("00020162040100")).1.contains("sub-ID 01 has length 00"));
+        // Unreserved templates that are not TLV are kept raw, silently.
+        let mpm_text = with_crc("0002019903abc");
+        let mpm = decode(&mpm_text).unwrap();
+        assert!(mpm.warnings.is_empty() && mpm.node(99).unwrap().children.is_empty());
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! - MPM codes `HTTPS://<domain>/MPM/<version>/<Base64 payload>`, whose payload uses 4-character ids
 //!   and 3-digit lengths: `GPLD` wraps `PLVS` (version), `CDSD` (01 platform, 02 merchant id) and
 //!   `CIRD` (01 issuer, 02, 03 mini-program id); `CDSD` and `CIRD` hold EMVCo-style sub-objects.
-//! - Alipay order codes `https://qr.alipay.com/<token>`.
+//! - Alipay codes `https://qr.alipay.com/<token>` (`bax…` acquirer order, `fkx…` receive, `ocx…`
+//!   offline merchant); `c1x…` is a red packet, not a payment, and is refused as unsupported.
+//! - An Alipay template inside an EMVCo code (SGQR stickers: 00 `com.alipay`, 01 the
+//!   `https://qr.alipay.com/…` URL): Alipay+ ranks above SGQR, so it is the primary account.
 //!
 //! The authoritative decision is Alipay+'s versioned code-identification rule set, which a backend
 //! downloads; these are the shapes that stand without it. The network supplies merchant and amount.
@@ -11,15 +14,38 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, GeneralPurpose as Engine};
 
-use super::code::{AlipayPlusInfo, CodeFormat, PaymentCode, Scheme, SchemeDetails};
-use super::url::Url;
-use crate::emv::tlv;
-use crate::error::CodeError;
+use crate::schemes::rules::{
+    AlipayPlusInfo, CodeError, CodeFormat, PaymentCode, Scheme, SchemeDetails, SchemeRules, TemplateRules, UrlRules, Url,
+    first_sub, split_url, tlv,
+};
 
 const ORDER_HOST: &str = "qr.alipay.com";
+/// Red-packet links on the order host: a gift, not a payment.
+const RED_PACKET: &str = "c1x";
+
+pub(super) const RULES: SchemeRules = SchemeRules {
+    template: Some(TemplateRules {
+        claims: |c| c.guid.eq_ignore_ascii_case("com.alipay"),
+        account_id: |node| first_sub(node, &[1]),
+        check: |r| {
+            let token = r.node.sub(1).and_then(split_url).filter(|u| u.host_is(ORDER_HOST));
+            if let Some(url) = token {
+                r.code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {
+                    host: url.host.to_ascii_lowercase(),
+                    order_token: Some(url.path.trim_matches('/').to_owned()).filter(|t| !t.is_empty()),
+                    ..AlipayPlusInfo::default()
+                });
+            }
+            Ok(())
+        },
+        ..TemplateRules::BASE
+    }),
+    url: Some(UrlRules { matches, read: |payload, url, _| read(payload, url) }),
+    ..SchemeRules::new(Scheme::AlipayPlus)
+};
 
 /// Whether `url` is an Alipay+ MPM code or an Alipay order code.
-pub(super) fn matches(url: &Url<'_>) -> bool {
+fn matches(url: &Url<'_>) -> bool {
     matches!(url.scheme.as_str(), "http" | "https") && (url.host_is(ORDER_HOST) || mpm_parts(url.path).is_some())
 }
 
@@ -37,11 +63,14 @@ fn mpm_parts(path: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads an Alipay+ code.
-pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
+fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
     if url.host_is(ORDER_HOST) {
         let token = url.path.trim_matches('/');
         if token.is_empty() {
             return Err(CodeError::missing("Alipay order code carries no token"));
+        }
+        if token.get(..RED_PACKET.len()).is_some_and(|k| k.eq_ignore_ascii_case(RED_PACKET)) {
+            return Err(CodeError::unsupported("an Alipay red-packet link (c1x…) is a gift, not a payment"));
         }
         let mut code = PaymentCode::single_account(Scheme::AlipayPlus, CodeFormat::Url, payload, token.to_owned());
         code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {

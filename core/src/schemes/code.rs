@@ -3,8 +3,8 @@
 use std::fmt;
 
 pub use crate::emv::fields::{AdditionalData, Tip};
-use crate::error::Warning;
 use crate::money::{Currency, Money};
+use crate::warning::Warning;
 
 /// A payment scheme or card network a code (or one of its accounts) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,7 +52,8 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// Every scheme, in the order a Bakong wallet prefers to pay through them.
+    /// Every scheme and network this library names, in declaration order. The order a wallet prefers
+    /// them in is the registry's ([`Scheme::preference`]), not this list's.
     pub const ALL: [Scheme; 20] = [
         Scheme::Khqr,
         Scheme::Jpqr,
@@ -106,11 +107,6 @@ impl Scheme {
     pub fn is_card_network(self) -> bool {
         matches!(self, Scheme::Visa | Scheme::Mastercard | Scheme::Discover | Scheme::Amex | Scheme::Jcb)
     }
-
-    /// Position in [`Scheme::ALL`]: lower is preferred as the primary account.
-    pub fn preference(self) -> usize {
-        Scheme::ALL.iter().position(|s| *s == self).unwrap_or(usize::MAX)
-    }
 }
 
 impl fmt::Display for Scheme {
@@ -155,6 +151,20 @@ pub struct Account {
     pub id: String,
     /// The template's globally unique identifier (sub-ID 00), where it has one.
     pub guid: Option<String>,
+    /// The institution behind the account, where the code says which.
+    pub bank: Option<Bank>,
+}
+
+/// The institution an account is held at, as the code names it: a VietQR BIN (38/01/00), a DuitNow
+/// acquirer id (26/01), a Bakong participant code (after the `@` of a KHQR account), a QRIS issuer's
+/// national number (the first 8 digits of its PAN), a Lao QR IIN (38/01).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Bank {
+    /// The id as written in the code.
+    pub id: String,
+    /// Its human name, from crossqr's sourced table (`core/src/schemes/banks/`); `None` when the
+    /// table does not know it.
+    pub name: Option<&'static str>,
 }
 
 /// Who is being paid.
@@ -337,9 +347,11 @@ impl PaymentCode {
     }
 
     /// True when only the network can say what is being paid (merchant, order, amount): Alipay+
-    /// and Weixin Pay URL codes.
+    /// and Weixin Pay codes, as URLs or as the primary account of an EMVCo code (an SGQR sticker's
+    /// `com.alipay` template).
     pub fn needs_resolution(&self) -> bool {
         matches!(self.format, CodeFormat::AlipayPlusMpm | CodeFormat::Url)
+            || matches!(self.scheme, Scheme::AlipayPlus | Scheme::WeixinPay)
     }
 
     pub(crate) fn empty(scheme: Scheme, format: CodeFormat, payload: &str) -> Self {
@@ -366,7 +378,7 @@ impl PaymentCode {
     /// A URL-style code with a single account.
     pub(crate) fn single_account(scheme: Scheme, format: CodeFormat, payload: &str, id: String) -> Self {
         let mut code = Self::empty(scheme, format, payload);
-        code.accounts.push(Account { tag: None, scheme, id, guid: None });
+        code.accounts.push(Account { tag: None, scheme, id, guid: None, bank: None });
         code.primary = Some(0);
         code
     }

@@ -1,7 +1,8 @@
 //! Consumer-presented codes: what a payer shows to a till. A wallet that scans one is looking at
 //! somebody's payment token and must refuse it, never pay it.
 //!
-//! - EMVCo CPM: Base64 of BER-TLV starting `85 05 "CPV01"` (text starts `hQVDUFYwMQ`).
+//! - EMVCo CPM: Base64 of BER-TLV starting `85 05 "CPV01"` (text starts `hQVDUFYwMW` when the 0x61
+//!   application template follows, as it does in circulation; the bytes are decoded, not the text).
 //! - JPQR CPM: `85 05 "JPQR1"` (text starts `hQVKUFFS`).
 //! - Alipay payment codes: 16–24 digits starting 25–30. Weixin Pay: 18 digits starting 10–15.
 //!   UnionPay: 19 digits starting 62.

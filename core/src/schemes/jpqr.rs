@@ -2,12 +2,10 @@
 //! (01 13 digits, 02 4, 03 6, 04 6); JPY without decimals; country JP; postal code (61) and the
 //! Japanese merchant name in the language template (64, `JA`) are required by the scheme.
 
-use super::code::{JpqrStoreId, Scheme, SchemeDetails};
-use super::mpm::{Reading, TemplateScheme};
-use crate::emv::Node;
-use crate::emv::fields::is_digits;
-use crate::error::CodeError;
-use crate::money::Currency;
+use crate::schemes::rules::{
+    CodeError, Currency, JpqrStoreId, Node, Reading, Scheme, SchemeDetails, SchemeRules, TemplateRules, WarningCode,
+    is_digits,
+};
 
 const GUID: &str = "jp.or.paymentsjapan";
 const LEVELS: [(u8, usize); 4] = [(1, 13), (2, 4), (3, 6), (4, 6)];
@@ -38,20 +36,23 @@ fn check(r: &mut Reading<'_, '_>) -> Result<(), CodeError> {
         return Err(CodeError::missing("dynamic JPQR (01=12) has no amount (54)"));
     }
     if r.fields.postal_code.is_none() {
-        r.warn("postal_code_missing", "JPQR requires a postal code (61)");
+        r.warn(WarningCode::PostalCodeMissing, "JPQR requires a postal code (61)");
     }
     match r.fields.language.as_ref().and_then(|l| l.language.as_deref()) {
         Some("ja") => {}
-        Some(other) => r.warn("unexpected_language", format!("JPQR language template is {other:?}, expected \"ja\"")),
-        None => r.warn("language_template_missing", "JPQR requires the Japanese merchant name (64, JA)"),
+        Some(other) => r.warn(WarningCode::UnexpectedLanguage, format!("JPQR language template is {other:?}, expected \"ja\"")),
+        None => r.warn(WarningCode::LanguageTemplateMissing, "JPQR requires the Japanese merchant name (64, JA)"),
     }
     r.code.details = SchemeDetails::Jpqr(store);
     Ok(())
 }
 
-pub(super) const TEMPLATE: TemplateScheme = TemplateScheme {
-    scheme: Scheme::Jpqr,
-    claims: |_, guid| guid.eq_ignore_ascii_case(GUID),
-    account_id: |node| store_id(node).ok().map(|s| s.joined()),
-    check,
+pub(super) const RULES: SchemeRules = SchemeRules {
+    template: Some(TemplateRules {
+        claims: |c| c.guid.eq_ignore_ascii_case(GUID),
+        account_id: |node| store_id(node).ok().map(|s| s.joined()),
+        check,
+        ..TemplateRules::BASE
+    }),
+    ..SchemeRules::new(Scheme::Jpqr)
 };

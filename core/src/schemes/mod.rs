@@ -3,37 +3,34 @@
 //! Order: (1) URI schemes and known URL shapes (UPI, Weixin Pay, Alipay+); (2) consumer-presented
 //! codes, refused; (3) EMVCo MPM, routed by the GUIDs of its account templates and its card tags.
 //! Anything else is `unsupported_code`.
+//!
+//! Layout (dependencies point one way, ADR 0015): `rules.rs` is the interface a scheme implements
+//! (a leaf); each scheme file (`khqr/`, `jpqr.rs`, …) depends on it alone; `registry.rs` lists the
+//! schemes, most preferred first — the one place the preference order is written; the readers
+//! (`mpm.rs`, and [`parse_at`] for URLs) use the registry and know no scheme by name.
 
-mod alipay_plus;
-mod bharatqr;
+mod banks;
 pub mod code;
 mod cpm;
 mod credit;
-mod duitnow;
-mod jpqr;
-pub mod khqr;
-mod lao_qr;
 mod mpm;
-mod paynow;
-mod promptpay;
-mod qris;
-mod sgqr;
+mod registry;
+mod rules;
 mod summary;
-mod unionpay;
-mod upi;
 mod url;
-mod vietqr;
-mod weixin;
+
+pub use registry::khqr;
 
 pub use code::{
-    Account, AdditionalData, AlipayPlusInfo, CodeFormat, JpqrStoreId, KhqrAccountType, KhqrInfo, Merchant, PaymentCode,
-    RawObject, Scheme, SchemeDetails, Tip, UpiInfo,
+    Account, AdditionalData, AlipayPlusInfo, Bank, CodeFormat, JpqrStoreId, KhqrAccountType, KhqrInfo, Merchant,
+    PaymentCode, RawObject, Scheme, SchemeDetails, Tip, UpiInfo,
 };
 pub use credit::Credit;
-pub use summary::{AccountSummary, CodeSummary};
+pub use summary::{AccountSummary, BankSummary, CodeSummary};
 
 use crate::clock::system_now_ms;
 use crate::error::{CodeError, ErrorCode};
+use crate::warning::{Warning, WarningCode};
 
 /// Reads `payload`, judging expiry against the system clock.
 pub fn parse(payload: &str) -> Result<PaymentCode, CodeError> {
@@ -61,12 +58,25 @@ pub fn parse_at(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError> {
     if payload.trim().is_empty() {
         return Err(CodeError::unsupported("empty text is not a payment code"));
     }
+    // Copy damage: whitespace after the code (a trailing tab or space pasted with it) is removed once,
+    // and said. Nothing inside the code is ever changed: case and spacing are covered by the CRC.
+    let text = payload.trim_end_matches([' ', '\t', '\r', '\n']);
+    let mut code = read(text, now_ms)?;
+    if text.len() != payload.len() {
+        code.warnings.insert(
+            0,
+            Warning::new(WarningCode::TrailingWhitespace, "whitespace after the code was removed before reading it"),
+        );
+    }
+    Ok(code)
+}
+
+fn read(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError> {
     if let Some(url) = url::split(payload) {
-        return match url.scheme.as_str() {
-            "upi" => upi::read(payload, &url),
-            _ if weixin::matches(&url) => weixin::read(payload, &url),
-            _ if alipay_plus::matches(&url) => alipay_plus::read(payload, &url),
-            _ => {
+        let reader = registry::SCHEMES.iter().find_map(|s| s.url.as_ref().filter(|u| (u.matches)(&url)));
+        return match reader {
+            Some(reader) => (reader.read)(payload, &url, now_ms),
+            None => {
                 Err(CodeError::unsupported(format!("{}:// links are not payment codes this wallet knows", url.scheme)))
             }
         };

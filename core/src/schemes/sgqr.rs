@@ -1,16 +1,15 @@
-//! SGQR, Singapore's unified label: tag 51 GUID `SG.SGQR`, 01 SGQR id. A PayNow account on the same
-//! code is preferred as the primary one.
+//! SGQR, Singapore's unified label: tag 51 GUID `SG.SGQR` (01 SGQR id, 02 version, 03 postal code,
+//! 04 level, 05 unit, 06 miscellaneous, 07 date). The label names no payee of its own: a scheme
+//! beside it that the wallet pays through (PayNow, an Alipay+ or Weixin Pay template) ranks above it.
 
-use super::code::Scheme;
-use super::mpm::{TemplateScheme, first_sub};
-use crate::money::Currency;
+use crate::schemes::rules::{Currency, Scheme, SchemeRules, TemplateRules, first_sub};
 
-pub(super) const TEMPLATE: TemplateScheme = TemplateScheme {
-    scheme: Scheme::Sgqr,
-    claims: |_, guid| guid.eq_ignore_ascii_case("SG.SGQR"),
-    account_id: |node| first_sub(node, &[1]),
-    check: |r| {
-        r.expect_home(Currency::SGD, "SG");
-        Ok(())
-    },
+pub(super) const RULES: SchemeRules = SchemeRules {
+    template: Some(TemplateRules {
+        claims: |c| c.guid.eq_ignore_ascii_case("SG.SGQR"),
+        account_id: |node| first_sub(node, &[1]),
+        home: Some((Currency::SGD, "SG")),
+        ..TemplateRules::BASE
+    }),
+    ..SchemeRules::new(Scheme::Sgqr)
 };

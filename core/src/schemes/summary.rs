@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::code::{PaymentCode, SchemeDetails};
+use crate::warning::Warning;
 
 /// One account, flattened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,6 +16,17 @@ pub struct AccountSummary {
     pub id: String,
     /// Template GUID, where there is one.
     pub guid: Option<String>,
+    /// The institution the code names for this account; `None` when it names none.
+    pub bank: Option<BankSummary>,
+}
+
+/// An account's institution, flattened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BankSummary {
+    /// The id as the code writes it (VietQR BIN, DuitNow acquirer id, Bakong participant code, QRIS NNS, Lao IIN).
+    pub id: String,
+    /// Human name from crossqr's sourced table; `None` when the table does not know the id.
+    pub name: Option<String>,
 }
 
 /// What a payment code says, as plain strings and numbers. Every field is always present; `None`
@@ -59,8 +71,8 @@ pub struct CodeSummary {
     pub md5: Option<String>,
     /// True when the network must expand the code (merchant, order, amount).
     pub needs_resolution: bool,
-    /// What was tolerated, `code: message`.
-    pub warnings: Vec<String>,
+    /// What was tolerated: `{"code", "message"}`, the code from [`crate::warning::WarningCode`].
+    pub warnings: Vec<Warning>,
 }
 
 impl PaymentCode {
@@ -90,6 +102,7 @@ impl PaymentCode {
                     scheme: a.scheme.as_str().to_owned(),
                     id: a.id.clone(),
                     guid: a.guid.clone(),
+                    bank: a.bank.as_ref().map(|b| BankSummary { id: b.id.clone(), name: b.name.map(str::to_owned) }),
                 })
                 .collect(),
             created_at_ms: self.created_at_ms,
@@ -99,7 +112,7 @@ impl PaymentCode {
                 _ => None,
             },
             needs_resolution: self.needs_resolution(),
-            warnings: self.warnings.iter().map(ToString::to_string).collect(),
+            warnings: self.warnings.clone(),
         }
     }
 }

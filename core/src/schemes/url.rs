@@ -44,18 +44,22 @@ pub(super) fn split(text: &str) -> Option<Url<'_>> {
 
 /// Query parameters, percent-decoded (invalid UTF-8 is replaced, never panics). Names keep their case.
 pub(super) fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
+    raw_pairs(query).into_iter().map(|(k, v)| (percent_decode(k), percent_decode(v))).collect()
 }
 
-fn decode(s: &str) -> String {
+/// Query parameters as written, undecoded.
+pub(super) fn raw_pairs(query: &str) -> Vec<(&str, &str)> {
+    query.split('&').filter(|p| !p.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, ""))).collect()
+}
+
+/// `%XX` decoding only (a `+` stays a `+`); invalid UTF-8 is replaced, never panics.
+pub(super) fn percent_decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Form decoding (`application/x-www-form-urlencoded`): `+` is a space, then `%XX`.
+pub(super) fn form_decode(s: &str) -> String {
+    if s.contains('+') { percent_decode(&s.replace('+', " ")) } else { percent_decode(s) }
 }
 
 #[cfg(test)]
@@ -78,5 +82,8 @@ mod tests {
             [("pa".into(), "a@b".into()), ("pn".into(), "Shop One".into()), ("x".into(), "".into())]
         );
         assert_eq!(query_pairs("n=%FF%E0")[0].1, "\u{FFFD}\u{FFFD}");
+        assert_eq!(form_decode("Lakshmanan+P%2B1"), "Lakshmanan P+1");
+        assert_eq!(percent_decode("17:48:19+05:30"), "17:48:19+05:30");
+        assert_eq!(raw_pairs("a=1+2&b"), [("a", "1+2"), ("b", "")]);
     }
 }

@@ -1,15 +1,22 @@
 //! Weixin Pay (WeChat Pay) merchant codes: `wxp://f2f0…` (face-to-face), `weixin://wxpay/bizpayurl?pr=…`
 //! (Native Pay order) and the `payapp.weixin.qq.com`, `wx.tenpay.com`, `action.weixin.qq.com` links.
-//! They carry only a token; the merchant and amount come from the network.
+//! They carry only a token; the merchant and amount come from the network. Singapore's SGQR stickers
+//! carry Weixin Pay as an EMVCo template (00 `COM.QQ.WEIXIN.PAY`, 01 merchant id).
 
-use super::code::{CodeFormat, PaymentCode, Scheme};
-use super::url::{Url, query_pairs};
-use crate::error::CodeError;
+use crate::schemes::rules::{
+    CodeError, CodeFormat, PaymentCode, Scheme, SchemeRules, TemplateRules, Url, UrlRules, query_pairs,
+};
 
 const HOSTS: [&str; 3] = ["payapp.weixin.qq.com", "wx.tenpay.com", "action.weixin.qq.com"];
 
+pub(super) const RULES: SchemeRules = SchemeRules {
+    template: Some(TemplateRules { claims: |c| c.guid.eq_ignore_ascii_case("COM.QQ.WEIXIN.PAY"), ..TemplateRules::BASE }),
+    url: Some(UrlRules { matches, read: |payload, url, _| read(payload, url) }),
+    ..SchemeRules::new(Scheme::WeixinPay)
+};
+
 /// Whether `url` is one of the Weixin Pay shapes.
-pub(super) fn matches(url: &Url<'_>) -> bool {
+fn matches(url: &Url<'_>) -> bool {
     match url.scheme.as_str() {
         "wxp" => true,
         "weixin" => url.host_is("wxpay") && url.path.eq_ignore_ascii_case("/bizpayurl"),
@@ -19,7 +26,7 @@ pub(super) fn matches(url: &Url<'_>) -> bool {
 }
 
 /// Reads a Weixin Pay code; the account is its token.
-pub(super) fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
+fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
     let token = match url.scheme.as_str() {
         "wxp" => format!("{}{}", url.host, url.path),
         "weixin" => {

@@ -8,12 +8,10 @@ mod generate;
 
 pub use generate::{GeneratedKhqr, KhqrAccount, KhqrFields, KhqrRequest, generate};
 
-use super::code::{KhqrAccountType, KhqrInfo, Scheme, SchemeDetails};
-use super::mpm::{Reading, TemplateScheme};
-use crate::emv::fields::{Initiation, is_digits};
-use crate::emv::tlv::char_len;
-use crate::error::{CodeError, ErrorCode};
-use crate::money::Currency;
+use crate::schemes::rules::{
+    CodeError, Currency, ErrorCode, Initiation, KhqrAccountType, KhqrInfo, Reading, Scheme, SchemeDetails, SchemeRules,
+    Table, TemplateRules, WarningCode, is_at_address, is_digits, tlv::char_len,
+};
 
 /// KHQR limits, in characters (the SDK's `INVALID_LENGTH`).
 pub(crate) mod limits {
@@ -33,8 +31,7 @@ pub(crate) mod limits {
 
 /// True for a Bakong account id: `name@bank`, no whitespace.
 pub(crate) fn is_account_id(id: &str) -> bool {
-    id.split_once('@').is_some_and(|(name, bank)| !name.is_empty() && !bank.is_empty())
-        && !id.chars().any(char::is_whitespace)
+    is_at_address(id)
 }
 
 /// Refuses `value` when it is longer than `max` characters.
@@ -102,7 +99,7 @@ fn check(r: &mut Reading<'_, '_>) -> Result<(), CodeError> {
     let info = account_info(r)?;
     check_timestamps(r)?;
     if info.unionpay.is_some() && f.currency == Some(Currency::USD) {
-        r.warn("unionpay_with_usd", "KHQR carries a UnionPay account (15) with USD, which the SDK does not generate");
+        r.warn(WarningCode::UnionpayWithUsd, "KHQR carries a UnionPay account (15) with USD, which the SDK does not generate");
     }
     r.code.details = SchemeDetails::Khqr(info);
     Ok(())
@@ -128,7 +125,7 @@ fn account_info(r: &mut Reading<'_, '_>) -> Result<KhqrInfo, CodeError> {
     if account_type == KhqrAccountType::Merchant {
         for (missing, what) in [(sub01.is_none(), "merchant id (30/01)"), (bank.is_none(), "acquiring bank (30/02)")] {
             if missing {
-                r.warn("merchant_field_missing", format!("merchant KHQR has no {what}"));
+                r.warn(WarningCode::MerchantFieldMissing, format!("merchant KHQR has no {what}"));
             }
         }
     }
@@ -169,12 +166,12 @@ fn check_timestamps(r: &mut Reading<'_, '_>) -> Result<(), CodeError> {
     r.code.created_at_ms = timestamp(sub(0), "").ok().flatten();
     if timestamp(sub(1), "").ok().flatten().is_some() {
         r.warn(
-            "static_expiry_ignored",
+            WarningCode::StaticExpiryIgnored,
             "static KHQR carries an expiration timestamp (99/01); static codes do not expire",
         );
     }
     if f.amount.is_some() {
-        r.warn("static_with_amount", "static KHQR carries an amount (54); it is paid as printed");
+        r.warn(WarningCode::StaticWithAmount, "static KHQR carries an amount (54); it is paid as printed");
     }
     Ok(())
 }
@@ -190,9 +187,14 @@ pub fn md5_hex(payload: &str) -> String {
         .collect()
 }
 
-pub(super) const TEMPLATE: TemplateScheme = TemplateScheme {
-    scheme: Scheme::Khqr,
-    claims: |tag, guid| matches!(tag, 29 | 30) && is_account_id(guid),
-    account_id: |node| node.sub(0).map(str::to_owned),
-    check,
+pub(super) const RULES: SchemeRules = SchemeRules {
+    template: Some(TemplateRules {
+        claims: |c| matches!(c.tag, 29 | 30) && is_account_id(c.guid),
+        account_id: |node| node.sub(0).map(str::to_owned),
+        // The participant code after the `@` names the institution (`abaakhppxxx@abaa`, `khqr@aclb`).
+        bank: |node| node.sub(0).and_then(|id| id.rsplit_once('@')).map(|(_, code)| Table::Bakong.bank(code)),
+        check,
+        ..TemplateRules::BASE
+    }),
+    ..SchemeRules::new(Scheme::Khqr)
 };
