@@ -16,7 +16,7 @@ pub enum MoneySymbol {
     Code,
 }
 
-/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (`en`, `km`, `ja`, `zh`).
+/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (a BCP 47 tag: `en`, `en-IN`, `km`, `ja`, `zh`, `zh-TW`…).
 #[uniffi::export]
 pub fn format_money(
     amount: Decimal,
@@ -38,7 +38,7 @@ pub fn format_money(
 /// One labelled line of the confirm screen.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SummaryLine {
-    /// Stable key: `merchant_amount`, `amount`, `fee`, `total`, `rate`, `status`.
+    /// Stable key (`merchant_amount`, `rate`, `markup`, `total`, a fee code, `estimate`, `status`…).
     pub key: String,
     /// Label in the display language.
     pub label: String,

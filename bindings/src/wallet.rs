@@ -85,7 +85,7 @@ pub struct WalletConfig {
     pub server_public_key: String,
     /// The payer's account currency (ISO alpha-3).
     pub home_currency: String,
-    /// Display language: `en`, `km`, `ja`, `zh`.
+    /// Display locale, a BCP 47 tag in `en`, `km`, `ja`, `zh` or `zh-Hant` (any region: `en-IN`, `zh-TW`).
     #[uniffi(default = "en")]
     pub locale: String,
     /// Khmer digits in money.
@@ -237,9 +237,9 @@ impl Wallet {
             ..ApiConfig::new(config.base_url, server_key)
         };
         let options = flow::WalletOptions {
-            home: currency(&config.home_currency)?,
             locale: config.locale.parse::<DisplayLocale>()?,
             khmer_digits: config.khmer_digits,
+            ..flow::WalletOptions::new(currency(&config.home_currency)?)
         };
         let wallet = flow::Wallet::open(
             api,

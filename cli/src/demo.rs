@@ -80,14 +80,14 @@ async fn demo() -> Result<Outcome, CliError> {
         let api =
             ApiConfig { allow_http_loopback: true, ..ApiConfig::new(switch.base_url(), switch.public_key.clone()) };
         let key = Arc::new(DeviceKey::generate().map_err(|e| CliError::from_core(&e))?);
-        let options = WalletOptions { home, locale, khmer_digits: false };
+        let options = WalletOptions { locale, ..WalletOptions::new(home) };
         Wallet::open(api, key, Arc::new(SystemClock), &dir.join(format!("{name}.db")), options)
             .map_err(|e| CliError::from_core(&e))
     };
     let mut payments = Vec::new();
     let result = async {
-        let cambodian = open("cambodian", Currency::USD, DisplayLocale::En)?;
-        let visitor = open("visitor", Currency::JPY, DisplayLocale::Ja)?;
+        let cambodian = open("cambodian", Currency::USD, DisplayLocale::EN)?;
+        let visitor = open("visitor", Currency::JPY, DisplayLocale::JA)?;
         for w in [&cambodian, &visitor] {
             w.register().await.map_err(|e| CliError::from_core(&e))?;
             w.refresh_rates().await.map_err(|e| CliError::from_core(&e))?;
@@ -163,7 +163,10 @@ async fn pay(wallet: &Wallet, who: &'static str, text: &str, amount: Option<Deci
         line("amount", &format!("entered {} {}", value, code_currency(&session)));
     }
     if let Ok(preview) = session.summary() {
-        line("preview", &format!("{} · {}", preview.total, preview.status.unwrap_or_default()));
+        let estimate = preview.lines.iter().find(|l| l.key == "estimate");
+        let shown = estimate.map(|l| format!("{} {}", l.label, l.value)).unwrap_or(preview.total);
+        let status = preview.status.map(|s| format!(" · {s}")).unwrap_or_default();
+        line("preview", &format!("{shown}{status}"));
     }
     let summary = session.request_quote().await.map_err(|e| CliError::from_core(&e))?;
     show(&summary);

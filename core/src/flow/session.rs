@@ -214,28 +214,26 @@ impl PaymentSession {
         self.summary()
     }
 
-    /// Every line of the confirm screen: firm once quoted, indicative from cached rates before.
+    /// Every line of the confirm screen: firm once quoted (the quote's own figures, and "expired" once it
+    /// is), an estimate from cached rates before — refused when they are older than the wallet allows
+    /// (`rates_stale`). The code's convenience fee and the tip are lines of their own; a code that asks
+    /// for a tip always shows the tip line.
     pub fn summary(&self) -> Result<PaymentSummary, FlowError> {
-        let credit = self.require_credit()?;
+        let credit =
+            self.credit()?.ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))?;
         let o = &self.wallet.options;
+        let now = self.wallet.clock.now_ms();
         let rates = self.wallet.rates.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let indicative;
         let pricing = match (&self.quote, rates) {
             (Some(q), _) => Pricing::Firm(q),
-            (None, Some(table)) if credit.currency() != o.home => {
-                indicative = table.indicative(credit, o.home, self.wallet.clock.now_ms())?;
+            (None, Some(table)) if credit.total.currency() != o.home => {
+                indicative = table.indicative(credit.total, o.home, now, o.max_rate_age_ms)?;
                 Pricing::Indicative(&indicative)
             }
             _ => Pricing::Domestic,
         };
-        Ok(PaymentSummary::new(
-            self.merchant_name.as_deref(),
-            &credit,
-            pricing,
-            o.locale,
-            o.khmer_digits,
-            self.wallet.clock.now_ms(),
-        )?)
+        Ok(PaymentSummary::new(self.merchant_name.as_deref(), &credit, pricing, o.locale, o.khmer_digits, now)?)
     }
 
     /// The payer approves: the payment is journalled (not yet sent). Refused once the quote expired.
