@@ -267,9 +267,23 @@ fn demo_pays_every_scenario_and_ends_with_a_status_line() {
     assert_eq!(last["status"], "settled");
     let payments = last["payments"].as_array().unwrap();
     let schemes: Vec<&str> = payments.iter().map(|p| p["scheme"].as_str().unwrap()).collect();
-    assert_eq!(schemes, ["jpqr", "khqr", "alipay_plus"]);
+    assert_eq!(schemes, ["jpqr", "khqr", "alipay_plus", "weixin_pay", "khqr"]);
     assert!(payments.iter().all(|p| p["status"] == "settled" && p["payment_id"].as_str().unwrap().len() == 32));
     assert_eq!(payments[1]["credit"], serde_json::json!({"currency": "KHR", "value": "32900"}));
+    assert_eq!(
+        (payments[3]["credit"]["currency"].as_str(), payments[3]["debit"]["currency"].as_str()),
+        (Some("CNY"), Some("USD"))
+    );
+    assert_eq!(payments[4]["wallet"], "visitor_cny");
+    assert_eq!(
+        (payments[4]["debit"]["currency"].as_str(), payments[4]["credit"]["value"].as_str()),
+        (Some("CNY"), Some("24600"))
+    );
+    // Every confirm block discloses the markup over the reference rate, in the wallet's language.
+    for markup in ["Markup over reference rate", "基準レートに対する上乗せ率", "较基准汇率加价"] {
+        assert!(text.contains(markup), "{markup}");
+    }
+    assert_eq!(text.matches("1.00%").count(), 5, "one markup line per confirm block");
     assert!(text.contains("preview  Estimate, before fees ≈ $"), "the preview is labelled an estimate");
     assert!(text.contains("camera   jpqr-osaka.png"), "the JPQR sticker is read from its photo");
     assert!(text.contains("camera   khqr-phnom-penh.png"), "the KHQR sticker is read from its photo");
