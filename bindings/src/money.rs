@@ -55,11 +55,11 @@ pub struct PaymentSummaryInfo {
     pub merchant_amount: String,
     /// Converted amount before fees (absent when paying in the merchant's currency).
     pub home_amount: Option<String>,
-    /// Effective rate line.
+    /// Rate line: the exchange rate applied (firm) or the indicative rate (estimate).
     pub rate: Option<String>,
     /// Fee lines.
     pub fees: Vec<SummaryLine>,
-    /// Total debited.
+    /// Total debited (firm), or the estimate before fees.
     pub total: String,
     /// Indicative (cached rate) rather than a firm quote.
     pub indicative: bool,
