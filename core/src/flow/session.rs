@@ -190,16 +190,14 @@ impl PaymentSession {
         }
     }
 
-    fn require_credit(&self) -> Result<Money, FlowError> {
-        self.credit()?
-            .map(|c| c.total)
-            .ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))
+    fn require_credit(&self) -> Result<crate::schemes::Credit, FlowError> {
+        self.credit()?.ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))
     }
 
     /// Asks the backend for a firm quote, bound to this code; the summary is what the confirm screen shows.
     pub async fn request_quote(&mut self) -> Result<PaymentSummary, FlowError> {
         self.check_step(Step::Quote)?;
-        let credit = self.require_credit()?;
+        let credit = self.require_credit()?.total;
         let request = QuoteRequest {
             credit: Amount::from(&credit),
             home_currency: self.wallet.options.home.code().to_owned(),
@@ -219,8 +217,7 @@ impl PaymentSession {
     /// (`rates_stale`). The code's convenience fee and the tip are lines of their own; a code that asks
     /// for a tip always shows the tip line.
     pub fn summary(&self) -> Result<PaymentSummary, FlowError> {
-        let credit =
-            self.credit()?.ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))?;
+        let credit = self.require_credit()?;
         let o = &self.wallet.options;
         let now = self.wallet.clock.now_ms();
         let rates = self.wallet.rates.lock().unwrap_or_else(|e| e.into_inner()).clone();
