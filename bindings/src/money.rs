@@ -16,7 +16,7 @@ pub enum SymbolStyle {
     Code,
 }
 
-/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (a BCP 47 tag the core supports).
+/// Formats `amount` of `currency` (ISO alpha-3) for `locale` (a BCP 47 tag: `en`, `en-IN`, `km`, `ja`, `zh`, `zh-TW`…).
 #[uniffi::export]
 pub fn format_money(
     amount: Decimal,
@@ -33,7 +33,7 @@ pub fn format_money(
 /// One labelled line of the confirm screen.
 #[uniffi::remote(Record)]
 pub struct SummaryLine {
-    /// Stable key: `merchant_amount`, `amount`, `fee`, `total`, `rate`, `status`.
+    /// Stable key (`merchant_amount`, `rate`, `markup`, `total`, a fee code, `estimate`, `status`…).
     pub key: String,
     /// Label in the display language.
     pub label: String,
@@ -46,18 +46,26 @@ pub struct SummaryLine {
 pub struct PaymentSummary {
     /// Merchant name as given.
     pub merchant_name: Option<String>,
-    /// What the merchant receives, in its currency.
+    /// What the merchant receives, in its currency (the code's fee and the tip included).
     pub merchant_amount: String,
     /// The converted amount in the home currency before fees; absent when paying in the merchant's currency.
     pub home_amount: Option<String>,
-    /// Effective rate line; absent when no conversion.
+    /// Rate line: the exchange rate applied (firm) or the indicative rate (estimate).
     pub rate: Option<String>,
+    /// The markup over the reference rate (`1.00%`), for a firm quote that converts.
+    pub markup: Option<String>,
+    /// The reference rate with its source and time, for a firm quote that converts.
+    pub reference_rate: Option<String>,
     /// Fee lines.
     pub fees: Vec<SummaryLine>,
-    /// Total that leaves the payer's account.
+    /// Total debited (firm), or the estimate before fees.
     pub total: String,
-    /// True when the home amount is indicative (cached rate), not a firm quote.
+    /// True when the home amount is an estimate (cached rate), not a firm quote.
     pub indicative: bool,
+    /// True when the code asks the payer for a tip.
+    pub asks_for_tip: bool,
+    /// True when the firm quote has expired (quote again).
+    pub expired: bool,
     /// Seconds a firm quote is still honoured.
     pub expires_in_s: Option<i64>,
     /// The status line, in the display language.

@@ -110,7 +110,7 @@ pub struct WalletConfig {
     pub server_public_key: String,
     /// The payer's account currency (ISO 4217 alpha-3).
     pub home_currency: String,
-    /// Display language (a BCP 47 tag the core supports: `en`, `km`, `ja`, `zh`, …).
+    /// Display locale, a BCP 47 tag in `en`, `km`, `ja`, `zh` or `zh-Hant` (any region: `en-IN`, `zh-TW`).
     #[uniffi(default = "en")]
     pub locale: String,
     /// Khmer digits in money.
@@ -275,9 +275,9 @@ impl Wallet {
             ..ApiConfig::new(config.base_url, server_key)
         };
         let options = flow::WalletOptions {
-            home: config.home_currency.parse::<Currency>()?,
             locale: config.locale.parse::<DisplayLocale>()?,
             khmer_digits: config.khmer_digits,
+            ..flow::WalletOptions::new(config.home_currency.parse::<Currency>()?)
         };
         let runtime = WalletRuntime::new()?;
         let mut builder = WalletBuilder::new(api, Arc::new(HostSigner(signer)), options);

@@ -1,8 +1,10 @@
-//! `crossqr demo`: the whole flow end to end. Starts the reference switch in-process on loopback, then
-//! a Cambodian wallet (home USD) in Osaka scans a JPQR sticker, a Japanese visitor's wallet (home JPY)
-//! in Phnom Penh scans a static KHQR and enters the amount, and the Cambodian wallet pays an Alipay+
-//! order code the switch resolves. Every step is printed as a wallet screen shows it; the last line is
-//! one JSON object with the final status.
+//! `crossqr demo`: the whole flow end to end, over all four links. Starts the reference switch
+//! in-process on loopback, then a Cambodian wallet (home USD) in Osaka scans a JPQR sticker, a Japanese
+//! visitor's wallet (home JPY) in Phnom Penh scans a static KHQR and enters the amount, the Cambodian
+//! wallet pays an Alipay+ order code and a Weixin Pay code the switch resolves, and a Chinese visitor's
+//! wallet (home CNY, Chinese) pays the KHQR sticker. Every step is printed as a wallet screen shows it —
+//! the estimate, then the firm confirm block with the rate, the markup over the reference rate and each
+//! fee; the last line is one JSON object with the final status.
 
 use crossqr_core::ErrorCode;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use crate::output::CliError;
 const JPQR_PHOTO: &[u8] = include_bytes!("../assets/jpqr-osaka.png");
 const KHQR_PHOTO: &[u8] = include_bytes!("../assets/khqr-phnom-penh.png");
 const ALIPAY_ORDER: &str = "https://qr.alipay.com/bax03190uxd47wbekffy6033";
+const WEIXIN_CODE: &str = "wxp://f2f0Qm3hXbYw7cVt2LkPzR9sNd4uGe8aJ1oF";
 
 /// One payment in the final line.
 #[derive(Debug, Serialize)]
@@ -100,15 +103,16 @@ async fn demo(tls: bool) -> Result<Outcome, CliError> {
             ..ApiConfig::new(switch.base_url(), switch.public_key.clone())
         };
         let key = Arc::new(DeviceKey::generate().map_err(|e| CliError::from_core(&e))?);
-        let options = WalletOptions { home, locale, khmer_digits: false };
+        let options = WalletOptions { locale, ..WalletOptions::new(home) };
         Wallet::open(api, key, Arc::new(SystemClock), &dir.join(format!("{name}.db")), options)
             .map_err(|e| CliError::from_core(&e))
     };
     let mut payments = Vec::new();
     let result = async {
-        let cambodian = open("cambodian", Currency::USD, DisplayLocale::En)?;
-        let visitor = open("visitor", Currency::JPY, DisplayLocale::Ja)?;
-        for w in [&cambodian, &visitor] {
+        let cambodian = open("cambodian", Currency::USD, DisplayLocale::EN)?;
+        let visitor = open("visitor", Currency::JPY, DisplayLocale::JA)?;
+        let chinese = open("chinese", Currency::CNY, DisplayLocale::ZH)?;
+        for w in [&cambodian, &visitor, &chinese] {
             w.register().await.map_err(|e| CliError::from_core(&e))?;
             w.refresh_rates().await.map_err(|e| CliError::from_core(&e))?;
         }
@@ -124,6 +128,14 @@ async fn demo(tls: bool) -> Result<Outcome, CliError> {
         heading("The Cambodian wallet pays an Alipay+ order code (resolved by the network)");
         line("camera", ALIPAY_ORDER);
         payments.push(pay(&cambodian, "cambodian_usd", ALIPAY_ORDER, None).await?);
+
+        heading("The Cambodian wallet pays a Weixin Pay code in Shanghai (resolved by the network)");
+        line("camera", WEIXIN_CODE);
+        payments.push(pay(&cambodian, "cambodian_usd", WEIXIN_CODE, None).await?);
+
+        heading("A Chinese visitor's wallet (home CNY) at the café in Phnom Penh");
+        let text = camera("khqr-phnom-penh.png", KHQR_PHOTO)?;
+        payments.push(pay(&chinese, "visitor_cny", &text, Some(Decimal::from(24_600))).await?);
         Ok::<(), CliError>(())
     }
     .await;
@@ -156,14 +168,26 @@ fn camera(name: &str, png: &[u8]) -> Result<String, CliError> {
     Ok(code.text.clone())
 }
 
+/// Terminal columns `text` takes: CJK and full-width characters two, Khmer vowel signs and other
+/// combining marks none, everything else one.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F => 2,
+            0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x0300..=0x036F | 0x17B4..=0x17D3 | 0x17DD | 0x200B => 0,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The confirm block: every line of the summary, labels in the wallet's language, values aligned.
 fn show(summary: &PaymentSummary) {
+    let width = summary.lines.iter().map(|l| columns(&l.label)).max().unwrap_or(0) + 2;
     for (i, l) in summary.lines.iter().enumerate() {
         let label = if i == 0 { "confirm" } else { "" };
-        if l.label.is_empty() {
-            line(label, &l.value);
-        } else {
-            line(label, &format!("{:<24}{}", l.label, l.value));
-        }
+        let pad = width.saturating_sub(columns(&l.label));
+        line(label, &format!("{}{:pad$}{}", l.label, "", l.value));
     }
 }
 
@@ -183,7 +207,10 @@ async fn pay(wallet: &Wallet, who: &'static str, text: &str, amount: Option<Deci
         line("amount", &format!("entered {} {}", value, code_currency(&session)));
     }
     if let Ok(preview) = session.summary() {
-        line("preview", &format!("{} · {}", preview.total, preview.status.unwrap_or_default()));
+        let estimate = preview.lines.iter().find(|l| l.key == "estimate");
+        let shown = estimate.map(|l| format!("{} {}", l.label, l.value)).unwrap_or(preview.total);
+        let status = preview.status.map(|s| format!(" · {s}")).unwrap_or_default();
+        line("preview", &format!("{shown}{status}"));
     }
     let summary = session.request_quote().await.map_err(|e| CliError::from_core(&e))?;
     show(&summary);

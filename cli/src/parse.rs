@@ -6,7 +6,7 @@ use std::io::Read;
 use crossqr_core::schemes::CodeSummary;
 use serde::Serialize;
 
-use crate::home::{Home, HomeArgs};
+use crate::home::{Home, HomeArgs, TipField};
 use crate::output::CliError;
 
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,8 @@ pub struct Args {
 pub struct Parsed {
     #[serde(flatten)]
     code: CodeSummary,
+    /// 55–57: `null`, `{"kind":"prompt"}`, `{"kind":"fixed","amount"}` or `{"kind":"percent","percent"}`.
+    tip: Option<TipField>,
     home: Option<Home>,
 }
 
@@ -34,7 +36,7 @@ pub fn run(args: Args) -> Result<Parsed, CliError> {
     let now = args.now_ms.unwrap_or_else(crossqr_core::clock::system_now_ms);
     let code = crossqr_core::parse_at(&payload, now).map_err(|e| CliError::from_core(&e))?;
     let home = crate::home::home(&args.home, &code, now)?;
-    Ok(Parsed { code: code.summary(), home })
+    Ok(Parsed { code: code.summary(), tip: crate::home::tip(&code), home })
 }
 
 /// The payload argument, or standard input for `-`.

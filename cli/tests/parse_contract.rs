@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
     "scheme",
     "format",
     "dynamic",
@@ -22,6 +22,7 @@ const FIELDS: [&str; 16] = [
     "expires_at_ms",
     "warnings",
     "md5",
+    "tip",
 ];
 
 fn crossqr(args: &[&str], stdin: Option<&str>) -> (i32, Value) {
@@ -150,11 +151,13 @@ fn home_currency_line_for_a_visitor() {
     assert_eq!(home["amount"], "1204");
     assert_eq!(home["indicative"], true);
     assert_eq!(home["line"], "KHR\u{a0}32,900 ≈ ￥1,204");
-    assert_eq!(home["rate"], "1 JPY = 27.3333 KHR");
+    assert_eq!(home["rate"], "1 JPY ≈ 27.3333 KHR");
     assert_eq!(
         home["lines"].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap()).collect::<Vec<_>>(),
-        ["merchant_amount", "amount", "total", "rate", "status"]
+        ["merchant_amount", "estimate", "indicative_rate", "status"]
     );
+    assert_eq!(home["lines"][1]["label"], "概算（手数料を含みません）", "an estimate, never a firm label");
+    assert_eq!(out["tip"], Value::Null);
 
     let file = std::env::temp_dir().join(format!("crossqr-rates-{}.json", std::process::id()));
     std::fs::write(&file, r#"{"as_of_ms": 1763769300000, "rates": {"JPY/KHR": "27.5"}}"#).unwrap();
@@ -162,17 +165,100 @@ fn home_currency_line_for_a_visitor() {
         &["parse", "--now-ms", now, "--home", "JPY", "--rates", file.to_str().unwrap(), "--locale", "km", payload],
         None,
     );
-    std::fs::remove_file(&file).ok();
     assert_eq!(code, 0, "{out}");
     assert_eq!((out["home"]["amount"].as_str(), out["home"]["rate_age_ms"].as_i64()), (Some("1196"), Some(300_000)));
     assert_eq!(out["home"]["line"], "32,900៛ ≈ 1,196\u{a0}JP¥");
 
     let (code, out) = crossqr(&["parse", "--now-ms", now, "--home", "JPY", "--rate", "USD/THB=35", payload], None);
     assert_eq!((code, out["error"]["code"].as_str()), (1, Some("no_rate")));
+    let refused = |rates: &[&str], locale: &str| {
+        let mut args = vec!["parse", "--now-ms", now, "--home", "USD", "--locale", locale];
+        for r in rates {
+            args.extend(["--rate", r]);
+        }
+        args.push(payload);
+        let (code, out) = crossqr(&args, None);
+        assert_eq!(code, 1, "{out}");
+        out["error"]["code"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(refused(&["KHR/USD=4100"], "en"), "implausible_rate", "a pair the wrong way round");
+    assert_eq!(refused(&["USD/KHR=+4100"], "en"), "invalid_rate");
+    assert_eq!(refused(&["USD/KHR=4_100"], "en"), "invalid_rate");
+    assert_eq!(refused(&["USD/KHR=4.1e3"], "en"), "invalid_rate");
+    assert_eq!(refused(&["USD/KHR=4100", "USD/KHR=4000"], "en"), "invalid_rate", "the same pair twice");
+    assert_eq!(refused(&["USD/KHR=4100"], "fr"), "unsupported_locale");
+    assert_eq!(refused(&["USD/KHR=4100"], "zh-Latn"), "unsupported_locale");
+    for (as_of, want) in [("0", "rates_stale"), ("1763773200000", "invalid_rate")] {
+        std::fs::write(&file, format!(r#"{{"as_of_ms": {as_of}, "rates": {{"USD/KHR": "4100", "USD/JPY": "150"}}}}"#))
+            .unwrap();
+        let (code, out) =
+            crossqr(&["parse", "--now-ms", now, "--home", "JPY", "--rates", file.to_str().unwrap(), payload], None);
+        assert_eq!((code, out["error"]["code"].as_str()), (1, Some(want)), "rates dated {as_of}");
+    }
+    std::fs::remove_file(&file).ok();
+    let (code, out) = crossqr(
+        &["parse", "--now-ms", now, "--home", "USD", "--rate", "USD/KHR=4100", "--locale", "zh-TW", payload],
+        None,
+    );
+    assert_eq!((code, out["home"]["line"].as_str()), (0, Some("KHR\u{a0}32,900 ≈ US$8.02")), "{out}");
+    assert_eq!(out["home"]["lines"][0]["label"], "商店實收金額", "Traditional labels for zh-TW");
     let (code, out) = crossqr(&["parse", "--now-ms", now, "--home", "XYZ", payload], None);
     assert_eq!((code, out["error"]["code"].as_str()), (1, Some("unknown_currency")));
     let (code, out) = crossqr(&["parse", "--now-ms", now, payload], None);
     assert_eq!((code, out["home"].is_null()), (0, true));
+}
+
+/// A dynamic JPQR for ¥1,000 in Osaka with the EMVCo tip fields `tip` (55–57).
+fn jpqr_with_tip(tip: &[(u8, &str)]) -> String {
+    let mut enc = crossqr_core::emv::Encoder::new();
+    enc.push(0, "01").unwrap().push(1, "12").unwrap();
+    let store = [(1u8, "0000000000001"), (2, "0001"), (3, "000001"), (4, "000001")];
+    let subs: Vec<(u8, Option<&str>)> =
+        std::iter::once((0, Some("jp.or.paymentsjapan"))).chain(store.iter().map(|(i, v)| (*i, Some(*v)))).collect();
+    enc.push_template(26, &subs).unwrap();
+    enc.push(52, "5812").unwrap().push(53, "392").unwrap().push(54, "1000").unwrap();
+    for (id, value) in tip {
+        enc.push(*id, value).unwrap();
+    }
+    enc.push(58, "JP").unwrap().push(59, "Izakaya").unwrap().push(60, "OSAKA").unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn the_code_s_fee_and_tip_are_reported_and_paid_to_the_merchant() {
+    let estimate = |tip: &[(u8, &str)], extra: &[&str]| {
+        let payload = jpqr_with_tip(tip);
+        let mut args = vec!["parse", "--home", "USD", "--rate", "USD/JPY=125"];
+        args.extend_from_slice(extra);
+        args.push(&payload);
+        crossqr(&args, None)
+    };
+    let (code, out) = estimate(&[(55, "02"), (56, "100")], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["tip"], serde_json::json!({"kind": "fixed", "amount": "100"}));
+    assert_eq!(out["home"]["amount"], "8.80", "¥1,100 at 125: the fee is paid to the merchant too");
+    let lines: Vec<(&str, &str)> = out["home"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|l| (l["key"].as_str().unwrap(), l["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [("price", "¥1,000"), ("convenience_fee", "¥100"), ("merchant_amount", "¥1,100")]);
+
+    let (code, out) = estimate(&[(55, "03"), (57, "3.5")], &[]);
+    assert_eq!((code, &out["tip"]), (0, &serde_json::json!({"kind": "percent", "percent": "3.5"})));
+    assert_eq!(out["home"]["amount"], "8.28", "¥1,035 at 125");
+
+    let (code, out) = estimate(&[(55, "01")], &["--tip", "250"]);
+    assert_eq!((code, &out["tip"]), (0, &serde_json::json!({"kind": "prompt"})));
+    assert_eq!(out["home"]["amount"], "10.00", "¥1,250 at 125: the tip entered");
+    let (code, out) = estimate(&[(55, "01")], &[]);
+    assert_eq!((code, out["home"]["amount"].as_str()), (0, Some("8.00")), "no tip entered");
+    let (code, out) = estimate(&[(55, "02"), (56, "100")], &["--tip", "250"]);
+    assert_eq!((code, out["error"]["code"].as_str()), (1, Some("invalid_amount")), "the code asks for no tip");
+    let (code, out) = estimate(&[(55, "01")], &["--tip", "2.5"]);
+    assert_eq!((code, out["error"]["code"].as_str()), (1, Some("too_many_decimals")), "yen are whole");
 }
 
 #[test]
@@ -246,9 +332,24 @@ fn demo(args: &[&str], url: &str) {
     assert_eq!(last["status"], "settled");
     let payments = last["payments"].as_array().unwrap();
     let schemes: Vec<&str> = payments.iter().map(|p| p["scheme"].as_str().unwrap()).collect();
-    assert_eq!(schemes, ["jpqr", "khqr", "alipay_plus"]);
+    assert_eq!(schemes, ["jpqr", "khqr", "alipay_plus", "weixin_pay", "khqr"]);
     assert!(payments.iter().all(|p| p["status"] == "settled" && p["payment_id"].as_str().unwrap().len() == 32));
     assert_eq!(payments[1]["credit"], serde_json::json!({"currency": "KHR", "value": "32900"}));
+    assert_eq!(
+        (payments[3]["credit"]["currency"].as_str(), payments[3]["debit"]["currency"].as_str()),
+        (Some("CNY"), Some("USD"))
+    );
+    assert_eq!(payments[4]["wallet"], "visitor_cny");
+    assert_eq!(
+        (payments[4]["debit"]["currency"].as_str(), payments[4]["credit"]["value"].as_str()),
+        (Some("CNY"), Some("24600"))
+    );
+    // Every confirm block discloses the markup over the reference rate, in the wallet's language.
+    for markup in ["Markup over reference rate", "基準レートに対する上乗せ率", "较基准汇率加价"] {
+        assert!(text.contains(markup), "{markup}");
+    }
+    assert_eq!(text.matches("1.00%").count(), 5, "one markup line per confirm block");
+    assert!(text.contains("preview  Estimate, before fees ≈ $"), "the preview is labelled an estimate");
     assert!(text.contains("camera   jpqr-osaka.png"), "the JPQR sticker is read from its photo");
     assert!(text.contains("camera   khqr-phnom-penh.png"), "the KHQR sticker is read from its photo");
 }

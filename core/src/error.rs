@@ -136,8 +136,14 @@ registry! {
     CurrencyMismatch = "currency_mismatch", InvalidInput;
     /// No exchange rate connects the two currencies.
     NoRate = "no_rate", InvalidInput;
-    /// An exchange rate that is zero, negative, malformed or between a currency and itself.
+    /// An exchange rate that is zero, negative, malformed or between a currency and itself; a rate
+    /// table that prices a pair twice or both ways, or is dated ahead of the clock.
     InvalidRate = "invalid_rate", InvalidInput;
+    /// A rate outside the range crossqr knows for its two currencies: probably written the wrong way
+    /// round (`KHR/USD=4100`).
+    ImplausibleRate = "implausible_rate", InvalidInput;
+    /// Cached rates older than the wallet allows for an estimate: fetch them again.
+    RatesStale = "rates_stale", Expired;
     /// A firm quote used after its expiry.
     QuoteExpired = "quote_expired", Expired;
     /// A quote whose parts do not fit together, or do not fit what was asked.

@@ -11,15 +11,17 @@
 //! let now_ms = 1_763_769_600_000;
 //! let code = crossqr_core::parse_at(payload, now_ms)?;
 //! assert_eq!(code.scheme.as_str(), "jpqr");
-//! let credit = code.amount.expect("a dynamic code carries its amount");
+//! // What the merchant receives: the amount, plus any fee or tip the code asks for (none here).
+//! let credit = code.credit(code.amount.expect("a dynamic code carries its amount"), None)?;
 //!
-//! // Cached rates give an estimate before the backend's firm quote.
-//! let rates = RateTable { rates: vec![Rate::parse("USD/JPY=150")?], as_of_ms: now_ms };
-//! let estimate = rates.indicative(credit, Currency::USD, now_ms)?;
+//! // Cached rates (at most an hour old) give an estimate before the backend's firm quote.
+//! let rates = RateTable::new([Rate::parse("USD/JPY=150")?], now_ms)?;
+//! let estimate = rates.indicative(credit.total, Currency::USD, now_ms, 3_600_000)?;
 //! let name = code.merchant.name.as_deref();
-//! let summary = PaymentSummary::new(name, &credit, Pricing::Indicative(&estimate), DisplayLocale::En, false, now_ms)?;
+//! let summary = PaymentSummary::new(name, &credit, Pricing::Indicative(&estimate), DisplayLocale::EN, false, now_ms)?;
 //! assert_eq!(summary.merchant_amount, "¥1,200");
-//! assert_eq!(summary.total, "$8.00");
+//! assert_eq!(summary.lines[1].label, "Estimate, before fees");
+//! assert_eq!(summary.lines[1].value, "≈ $8.00");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -1,12 +1,15 @@
-//! Money: ISO 4217 data, parsing by currency rules, conversion, and display across currencies ×
-//! locales × amounts; property tests for conversion + display and display round trips.
+//! Money: ISO 4217 data, parsing by currency rules, conversion (the tie cases, wrong-way rates, the
+//! order of a rate table), and display across currencies × locales × amounts; property tests for
+//! conversion + display, display round trips, and cross rates whatever the order of the rates.
 
 use crossqr_core::money::display::{self, format};
 use crossqr_core::money::{
-    Currency, Decimal, DisplayLocale, DisplayOptions, Money, Rate, RateTable, RoundingRule, SymbolStyle,
+    Currency, Decimal, DisplayLocale, DisplayOptions, Money, Precision, Rate, RateTable, RoundingMode, RoundingRule,
+    SymbolStyle,
 };
 use crossqr_core::{Coded, ErrorCode};
 use proptest::prelude::*;
+use proptest::strategy::Just;
 
 const NBSP: &str = "\u{a0}";
 
@@ -99,10 +102,15 @@ const DISPLAY: &[(&str, &str, &str, SymbolStyle, &str)] = &[
     ("THB", "1234.50", "km", SymbolStyle::Locale, "1,234.50฿"),
     ("VND", "200000", "en", SymbolStyle::Locale, "₫200,000"),
     ("VND", "200000", "km", SymbolStyle::Locale, "200,000₫"),
-    ("LAK", "12500", "en", SymbolStyle::Locale, "LAK\u{a0}12,500.00"),
+    ("LAK", "12500", "en", SymbolStyle::Locale, "LAK\u{a0}12,500"),
     ("MYR", "10.50", "zh", SymbolStyle::Locale, "MYR\u{a0}10.50"),
     ("SGD", "4.2", "km", SymbolStyle::Locale, "4.20\u{a0}SGD"),
-    ("IDR", "15000", "ja", SymbolStyle::Locale, "IDR\u{a0}15,000.00"),
+    ("IDR", "15000", "ja", SymbolStyle::Locale, "IDR\u{a0}15,000"),
+    ("IDR", "15000.50", "ja", SymbolStyle::Locale, "IDR\u{a0}15,000.50"),
+    ("CNY", "23.72", "zh-TW", SymbolStyle::Locale, "CN¥23.72"),
+    ("TWD", "250", "zh-Hant-TW", SymbolStyle::Locale, "$250.00"),
+    ("TWD", "250", "zh-HK", SymbolStyle::Locale, "NT$250.00"),
+    ("INR", "1000000", "en-IN", SymbolStyle::Locale, "₹10,00,000.00"),
     ("INR", "250.50", "en", SymbolStyle::Locale, "₹250.50"),
     ("EUR", "0.99", "zh", SymbolStyle::Locale, "€0.99"),
     ("KWD", "1.5", "en", SymbolStyle::Code, "KWD\u{a0}1.500"),
@@ -114,6 +122,7 @@ fn display_table() {
         let m = Money::parse_code(code, amount).unwrap();
         let locale: DisplayLocale = locale.parse().unwrap();
         let got = format(&m, locale, DisplayOptions { symbol, khmer_digits: false }).unwrap();
+        assert_eq!(locale.tag(), locale.to_string());
         assert_eq!(got, want, "{code} {amount} {locale:?} {symbol:?}");
         assert_eq!(display::parse(&got, m.currency(), locale).unwrap(), m, "round trip {got}");
     }
@@ -123,12 +132,12 @@ fn display_table() {
 fn khmer_digits() {
     let opts = DisplayOptions { symbol: SymbolStyle::Locale, khmer_digits: true };
     let khr = Money::parse_code("KHR", "32900").unwrap();
-    assert_eq!(format(&khr, DisplayLocale::Km, opts).unwrap(), "៣២.៩០០៛");
+    assert_eq!(format(&khr, DisplayLocale::KM, opts).unwrap(), "៣២.៩០០៛");
     let usd = Money::parse_code("USD", "1234.56").unwrap();
-    assert_eq!(format(&usd, DisplayLocale::Km, opts).unwrap(), "១.២៣៤,៥៦$");
-    assert_eq!(display::parse("១.២៣៤,៥៦$", Currency::USD, DisplayLocale::Km).unwrap(), usd);
+    assert_eq!(format(&usd, DisplayLocale::KM, opts).unwrap(), "១.២៣៤,៥៦$");
+    assert_eq!(display::parse("១.២៣៤,៥៦$", Currency::USD, DisplayLocale::KM).unwrap(), usd);
     assert_eq!(
-        format(&usd, DisplayLocale::Km, DisplayOptions { symbol: SymbolStyle::Code, ..opts }).unwrap(),
+        format(&usd, DisplayLocale::KM, DisplayOptions { symbol: SymbolStyle::Code, ..opts }).unwrap(),
         format!("១.២៣៤,៥៦{NBSP}USD")
     );
 }
@@ -144,11 +153,106 @@ fn conversion_rounds_by_the_named_rule() {
     assert_eq!(rate.convert(usd, Currency::KHR, RoundingRule::HALF_EVEN).unwrap().to_string(), "32841.00 KHR");
     let khr = Money::parse_code("KHR", "32900").unwrap();
     assert_eq!(rate.convert(khr, Currency::USD, RoundingRule::HALF_EVEN).unwrap().to_string(), "8.02 USD");
-    assert_eq!(rate.convert(khr, Currency::USD, RoundingRule::DEBIT_BANK_FAVOUR).unwrap().to_string(), "8.03 USD");
+    let up = RoundingRule { mode: RoundingMode::Ceiling, precision: Precision::MinorUnit };
+    assert_eq!(rate.convert(khr, Currency::USD, up).unwrap().to_string(), "8.03 USD");
+    let idr = Money::parse_code("USD", "2.50").unwrap();
+    let rupiah =
+        Rate::parse("USD/IDR=16333").unwrap().convert(idr, Currency::IDR, RoundingRule::for_payment(Currency::IDR));
+    assert_eq!(rupiah.unwrap().to_string(), "40832 IDR", "whole rupiah, half-even (Alipay+)");
 }
 
+#[derive(serde::Deserialize)]
+struct Ties {
+    cases: Vec<Tie>,
+}
+
+#[derive(serde::Deserialize)]
+struct Tie {
+    id: String,
+    rates: Vec<String>,
+    from: String,
+    amount: String,
+    to: String,
+    half_even: String,
+    half_up: String,
+    whole_half_even: Option<String>,
+    whole_half_up: Option<String>,
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(path))
+        .unwrap()
+}
+
+/// Every tie case (`tests/fixtures/rounding/ties.json`, exact rational arithmetic) under half-even and
+/// half-up, at the minor unit and at whole units, through direct, inverted and crossed rates.
+#[test]
+fn tie_cases_round_exactly() {
+    let ties: Ties = serde_json::from_str(&fixture("rounding/ties.json")).unwrap();
+    assert!(ties.cases.len() >= 18);
+    let rule = |mode, precision| RoundingRule { mode, precision };
+    for case in &ties.cases {
+        let table = RateTable::new(case.rates.iter().map(|r| Rate::parse(r).unwrap()), 0).unwrap();
+        let (from, to): (Currency, Currency) = (case.from.parse().unwrap(), case.to.parse().unwrap());
+        let money = Money::parse(&case.amount, from).unwrap();
+        let conversion = table.conversion(from, to).unwrap();
+        let mut expected = vec![
+            (rule(RoundingMode::HalfEven, Precision::MinorUnit), &case.half_even),
+            (rule(RoundingMode::HalfUp, Precision::MinorUnit), &case.half_up),
+        ];
+        if let (Some(even), Some(up)) = (&case.whole_half_even, &case.whole_half_up) {
+            expected.push((rule(RoundingMode::HalfEven, Precision::Digits(0)), even));
+            expected.push((rule(RoundingMode::HalfUp, Precision::Digits(0)), up));
+        }
+        for (rule, want) in expected {
+            let got = conversion.apply(money, rule).unwrap().amount().to_string();
+            assert_eq!(&got, want, "{} under {rule:?}", case.id);
+        }
+        if let [single] = case.rates.as_slice() {
+            let direct = Rate::parse(single).unwrap().convert(money, to, RoundingRule::HALF_EVEN).unwrap();
+            assert_eq!(&direct.amount().to_string(), &case.half_even, "{} through Rate::convert", case.id);
+        }
+    }
+}
+
+/// A pair written the wrong way round is refused with its own code, never priced: `KHR/USD=4100`
+/// once gave $134,890,000 for a 32,900-riel coffee.
+#[test]
+fn a_wrong_way_rate_is_refused() {
+    for (text, code) in [
+        ("KHR/USD=4100", ErrorCode::ImplausibleRate),
+        ("JPY/USD=150.25", ErrorCode::ImplausibleRate),
+        ("CNY/USD=7.12", ErrorCode::ImplausibleRate),
+        ("IDR/USD=16650", ErrorCode::ImplausibleRate),
+        ("USD/KHR=0.000244", ErrorCode::ImplausibleRate),
+        ("USD/KHR=41000", ErrorCode::ImplausibleRate),
+    ] {
+        assert_eq!(Rate::parse(text).unwrap_err().code(), code, "{text}");
+    }
+    let rates = crossqr_core::api::wire::Rates {
+        as_of_ms: 0,
+        source: "test".into(),
+        rates: [("KHR/USD".to_owned(), "4100".to_owned())].into(),
+    };
+    assert_eq!(rates.to_table().unwrap_err().code(), ErrorCode::ImplausibleRate);
+    assert!(Rate::parse("USD/KHR=4100").is_ok() && Rate::parse("KHR/USD=0.000244").is_ok());
+}
+
+/// A table of rates whose crosses could be taken several ways: the bridge is chosen by rule.
+const CROSSABLE: [&str; 8] = [
+    "USD/KHR=4100",
+    "USD/JPY=150.25",
+    "USD/CNY=7.12",
+    "EUR/JPY=162.5",
+    "EUR/KHR=4420",
+    "CNY/JPY=21.2",
+    "SGD/MYR=3.3",
+    "HKD/MOP=1.03",
+];
+
 fn locale() -> impl Strategy<Value = DisplayLocale> {
-    proptest::sample::select(DisplayLocale::ALL.to_vec())
+    let tags = ["en", "en-IN", "km", "ja", "zh", "zh-Hant", "zh-TW", "zh-HK"];
+    proptest::sample::select(tags.map(|t| t.parse::<DisplayLocale>().unwrap()).to_vec())
 }
 
 fn currency() -> impl Strategy<Value = Currency> {
@@ -170,14 +274,34 @@ proptest! {
         let opts = DisplayOptions { symbol, khmer_digits };
         let shown = format(&money, locale, opts).unwrap();
         prop_assert_eq!(display::parse(&shown, from, locale).unwrap(), money);
-        if from != to {
-            let rate = Rate::new(format!("{from}/{to}").parse().unwrap(), Decimal::new(price_units, price_scale)).unwrap();
+        let pair = format!("{from}/{to}").parse().unwrap();
+        if let (true, Ok(rate)) = (from != to, Rate::new(pair, Decimal::new(price_units, price_scale))) {
             if let Ok(converted) = rate.convert(money, to, RoundingRule::for_payment(to)) {
                 let shown = format(&converted, locale, opts).unwrap();
                 prop_assert_eq!(display::parse(&shown, to, locale).unwrap(), converted);
             }
-            let table = RateTable { rates: vec![rate], as_of_ms: 0 };
-            let _ = table.indicative(money, to, 0);
+            let table = RateTable::new([rate], 0).unwrap();
+            let _ = table.indicative(money, to, 0, i64::MAX);
+        }
+    }
+
+    /// Any permutation of the same rates gives the same answer for every pair of their currencies.
+    #[test]
+    fn cross_rates_do_not_depend_on_the_order_of_the_rates(
+        order in Just(CROSSABLE.to_vec()).prop_shuffle(), units in 1u64..100_000_000
+    ) {
+        let table = |rates: &[&str]| RateTable::new(rates.iter().map(|r| Rate::parse(r).unwrap()), 0).unwrap();
+        let (reference, shuffled) = (table(&CROSSABLE), table(&order));
+        let currencies: Vec<Currency> = ["USD", "KHR", "JPY", "CNY", "EUR", "SGD", "MYR", "HKD", "MOP"]
+            .iter().map(|c| c.parse().unwrap()).collect();
+        for &from in &currencies {
+            for &to in &currencies {
+                let Ok(money) = Money::new(Decimal::from_i128_with_scale(i128::from(units), 2), from) else { continue };
+                let convert = |t: &RateTable| {
+                    t.conversion(from, to).and_then(|c| c.apply(money, RoundingRule::for_payment(to))).map_err(|e| e.code)
+                };
+                prop_assert_eq!(convert(&reference), convert(&shuffled), "{} → {}", from, to);
+            }
         }
     }
 
@@ -186,5 +310,6 @@ proptest! {
         let _ = Money::parse(&text, c);
         let _ = display::parse(&text, c, locale);
         let _ = Rate::parse(&text);
+        let _ = text.parse::<DisplayLocale>();
     }
 }

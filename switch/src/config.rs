@@ -18,7 +18,9 @@ pub struct SwitchConfig {
     pub db_path: Option<PathBuf>,
     /// Mid-market rates, `"USD/JPY"` → `"150.25"` (one USD buys 150.25 JPY); crosses are derived.
     pub rates: BTreeMap<String, String>,
-    /// FX markup charged to the payer, basis points of the converted amount.
+    /// Who the mid-market rates are from: the reference source a quote names (`ECB`, `NBC`).
+    pub rate_source: String,
+    /// FX markup charged to the payer over the reference rate, basis points of the converted amount.
     pub markup_bps: u32,
     /// A fixed service fee per home currency, `"USD"` → `"0.25"`, shown as its own line.
     pub fees: BTreeMap<String, String>,
@@ -74,6 +76,7 @@ impl Default for SwitchConfig {
                 ("USD/IDR", "16650"),
                 ("USD/INR", "88.60"),
             ]),
+            rate_source: "crossqr sandbox mid-market".into(),
             markup_bps: 100,
             fees: map(&[("USD", "0.25"), ("KHR", "1000"), ("JPY", "40"), ("CNY", "1.80")]),
             quote_ttl_ms: 120_000,

@@ -86,9 +86,13 @@ impl Switch {
             .server_key(|| DeviceKey::generate().map(|k| k.pkcs8().to_vec()).unwrap_or_default())
             .map_err(|e| SwitchError(format!("database: {e}")))?;
         let key = DeviceKey::from_pkcs8(&pkcs8).map_err(|e| SwitchError(format!("signing key: {e}")))?;
-        let rates = crossqr_core::api::wire::Rates { as_of_ms: clock.now_ms(), rates: config.rates.clone() }
-            .to_table()
-            .map_err(|e| SwitchError(format!("rates: {e}")))?;
+        let rates = crossqr_core::api::wire::Rates {
+            as_of_ms: clock.now_ms(),
+            source: config.rate_source.clone(),
+            rates: config.rates.clone(),
+        }
+        .to_table()
+        .map_err(|e| SwitchError(format!("rates ({}): {e}", e.code)))?;
         let public_key = key.public_key();
         let state = Arc::new(AppState {
             faults: faults::Faults::new(config.faults.clone()),

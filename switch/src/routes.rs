@@ -88,8 +88,10 @@ async fn resolve(State(state): Shared, bytes: Bytes) -> Response {
     }
 }
 
+/// The configured mid-market rates: the sandbox's current rates whenever they are asked for.
 async fn rates(State(state): Shared) -> Response {
-    Json(Rates { as_of_ms: state.rates.as_of_ms, rates: state.config.rates.clone() }).into_response()
+    let (source, rates) = (state.config.rate_source.clone(), state.config.rates.clone());
+    Json(Rates { as_of_ms: state.clock.now_ms(), source, rates }).into_response()
 }
 
 type Refusal = (BackendCode, String);

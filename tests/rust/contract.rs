@@ -4,9 +4,12 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crossqr_core::api::wire::{Amount, BackendCode, DeviceRegistration, PaymentRequest, QuoteRequest, ResolveRequest};
+use crossqr_core::api::wire::{
+    Amount, BackendCode, DeviceRegistration, PaymentRequest, QuoteBody, QuoteRequest, ResolveRequest,
+};
 use crossqr_core::clock::system_now_ms;
 use crossqr_core::sign::{DeviceKey, Signer, device_id, message};
+use crossqr_core::{Coded, ErrorCode};
 use crossqr_switch::SwitchConfig;
 use crossqr_tests::sandbox::{khqr, switch};
 use crossqr_tests::synth::jpqr;
@@ -45,6 +48,63 @@ fn the_schemas_are_not_vacuous() {
     assert!(!matches(&spec, "Amount", &json!({"currency": "USD", "value": "8.09", "extra": 1})));
     assert!(!matches(&spec, "Payment", &json!({"payment_id": "x", "status": "pending"})));
     assert!(!matches(&spec, "Error", &json!({"error": {"code": "oops", "message": ""}})));
+    let usd = json!({"currency": "USD", "value": "0.25"});
+    assert!(matches(&spec, "Fee", &json!({"code": "service_fee", "amount": usd})));
+    assert!(!matches(&spec, "Fee", &json!({"label": "Service fee", "amount": usd})), "codes, never labels");
+    assert!(!matches(&spec, "Fee", &json!({"code": "Service fee", "amount": usd})));
+    let table = |price: &str| json!({"as_of_ms": 0, "source": "ECB", "rates": {"USD/JPY": price}});
+    assert!(matches(&spec, "RateTable", &table("148.35")));
+    for strict in ["+148.35", "1_48.35", "1.4835e2", " 148.35", "-148.35"] {
+        assert!(!matches(&spec, "RateTable", &table(strict)), "{strict}");
+    }
+    assert!(!matches(&spec, "RateTable", &json!({"as_of_ms": 0, "source": "ECB", "rates": {"usd-jpy": "1"}})));
+}
+
+/// What the switch quotes discloses the reference rate, the markup and each fee by code, and a
+/// quote whose parts do not fit is refused by the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quotes_disclose_the_reference_the_markup_and_fee_codes() {
+    let spec = spec();
+    let sw = switch(SwitchConfig::default()).await;
+    let key = DeviceKey::generate().unwrap();
+    let registration = DeviceRegistration {
+        device_id: device_id(&key.public_key_spki().unwrap()),
+        public_key: key.public_key().spki_base64(),
+        platform: None,
+        authorization_key: None,
+    };
+    call(&sw.base_url(), &key, "POST", "/v1/devices", &serde_json::to_string(&registration).unwrap()).await;
+    let payload = jpqr(11, "本屋", Some(1200));
+    let request = QuoteRequest {
+        credit: Amount { currency: "JPY".into(), value: "1200".into() },
+        home_currency: "USD".into(),
+        scheme: None,
+        payload,
+        order_id: None,
+        tip: None,
+    };
+    let (status, _, quote) =
+        call(&sw.base_url(), &key, "POST", "/v1/quotes", &serde_json::to_string(&request).unwrap()).await;
+    assert_eq!(status, 200, "{quote}");
+    check(&spec, "Quote", &quote);
+    assert_eq!(quote["reference"]["pair"], "USD/JPY");
+    assert_eq!(quote["reference"]["price"], "150.25");
+    assert_eq!(quote["reference"]["source"], "crossqr sandbox mid-market");
+    assert_eq!(quote["markup_percent"], "1.00");
+    assert_eq!(quote["fees"], json!([{"code": "service_fee", "amount": {"currency": "USD", "value": "0.25"}}]));
+    let body: QuoteBody = serde_json::from_value(quote.clone()).unwrap();
+    assert!(body.to_quote().is_ok());
+    let refused = |edit: &dyn Fn(&mut QuoteBody)| {
+        let mut b = body.clone();
+        edit(&mut b);
+        b.to_quote().unwrap_err().code()
+    };
+    assert_eq!(refused(&|b| b.fees[0].code = "Service fee".into()), ErrorCode::InvalidQuote, "a fee nobody can label");
+    assert_eq!(refused(&|b| b.markup_percent = "0.00".into()), ErrorCode::InvalidQuote, "a markup understated");
+    assert_eq!(refused(&|b| b.markup_percent = "+1.00".into()), ErrorCode::InvalidQuote);
+    assert_eq!(refused(&|b| b.reference.price = "1e2".into()), ErrorCode::InvalidRate);
+    assert_eq!(refused(&|b| b.pair = "JPY/USD".into()), ErrorCode::ImplausibleRate, "a rate the wrong way round");
+    sw.stop().await;
 }
 
 /// A signed raw request; returns status, headers and JSON body.

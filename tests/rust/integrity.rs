@@ -10,7 +10,7 @@ use crossqr_core::api::{ApiClient, ApiConfig, HttpRequest, HttpResponse, HttpTra
 use crossqr_core::clock::{Clock, SystemClock, system_now_ms};
 use crossqr_core::entropy::{SeededEntropy, SystemEntropy, random_id};
 use crossqr_core::flow::{JournalState, SessionState, Wallet, WalletBuilder, WalletOptions};
-use crossqr_core::money::{Currency, DisplayLocale};
+use crossqr_core::money::Currency;
 use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
@@ -20,7 +20,7 @@ use crossqr_tests::sandbox::{
 use crossqr_tests::synth::jpqr;
 
 fn options(home: Currency) -> WalletOptions {
-    WalletOptions { home, locale: DisplayLocale::En, khmer_digits: false }
+    WalletOptions::new(home)
 }
 
 /// A registered wallet.

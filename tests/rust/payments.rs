@@ -2,19 +2,21 @@
 //! (each payment ends settled or failed exactly once), a client crash, a switch restart, and the
 //! requests the switch must refuse.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossqr_core::api::ApiClient;
 use crossqr_core::api::wire::{Amount, BackendCode, PaymentOutcome, PaymentRequest};
 use crossqr_core::clock::{SystemClock, system_now_ms};
-use crossqr_core::flow::{JournalState, SessionState, Wallet};
-use crossqr_core::money::{Currency, Decimal};
+use crossqr_core::flow::{DEFAULT_MAX_RATE_AGE_MS, JournalState, SessionState, Wallet, WalletBuilder, WalletOptions};
+use crossqr_core::money::{Currency, Decimal, PaymentSummary, RateTable, RoundingRule};
 use crossqr_core::sign::{DeviceKey, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::SwitchConfig;
 use crossqr_tests::sandbox::{
-    TempDir, api_config, khqr, payment_fault, send, set_faults, signed, static_khqr, switch, wallet, wallet_with,
+    ManualClock, TempDir, api_config, jpqr_with_tip, khqr, payment_fault, send, set_faults, signed, static_khqr,
+    switch, wallet, wallet_with,
 };
 use crossqr_tests::synth::jpqr;
 
@@ -38,11 +40,36 @@ async fn cambodian_wallet_pays_jpqr_in_jpy_from_usd() {
     assert_eq!((session.state(), session.amount().unwrap().to_string()), (SessionState::Scanned, "1200 JPY".into()));
     let indicative = session.summary().unwrap();
     assert!(indicative.indicative && indicative.merchant_amount == "¥1,200", "{indicative:?}");
+    assert_eq!(
+        lines(&indicative),
+        [
+            ("Merchant receives", "¥1,200"),
+            ("Estimate, before fees", "≈ $7.99"),
+            ("Indicative rate", "1 USD ≈ 150.25 JPY (crossqr sandbox mid-market)"),
+            ("", "Indicative rate, 0 s old"),
+        ]
+    );
     let summary = session.request_quote().await.unwrap();
     assert!(!summary.indicative);
     // 1200 / 150.25 × 1.01 = 8.066…, half-even to 8.07, plus a 0.25 fee.
     assert_eq!((summary.home_amount.as_deref(), summary.total.as_str()), (Some("$8.07"), "$8.32"));
     assert_eq!(summary.fees.len(), 1);
+    let shown = lines(&summary);
+    assert_eq!(shown[1], ("Exchange rate", "1 USD = 148.762 JPY"), "markup in, fees out");
+    assert_eq!(shown[2], ("Markup over reference rate", "1.00%"));
+    assert!(
+        shown[3].0 == "Reference rate" && shown[3].1.starts_with("1 USD = 150.25 JPY (crossqr sandbox mid-market, 20")
+    );
+    assert_eq!(
+        shown[4..8],
+        [
+            ("Converted amount", "$8.07"),
+            ("Service fee", "$0.25"),
+            ("Total debited", "$8.32"),
+            ("Effective rate (all-in, incl. fees)", "1 USD = 144.231 JPY"),
+        ]
+    );
+    assert_eq!(summary.fees[0].key, "service_fee", "fees by code, labelled by the wallet");
     let quote = session.quote().unwrap();
     assert_eq!(quote.rate.pair.to_string(), "USD/JPY", "direction from the pair, as the switch writes it");
     let result = session.pay().await.unwrap();
@@ -80,6 +107,126 @@ async fn alipay_code_resolved_by_the_switch() {
     assert!(session.enter_amount(Decimal::from(5)).is_err(), "the network fixes the amount");
     session.request_quote().await.unwrap();
     assert_eq!(session.pay().await.unwrap().state, SessionState::Settled);
+    sw.stop().await;
+}
+
+/// `(label, value)` of every line.
+fn lines(summary: &PaymentSummary) -> Vec<(&str, &str)> {
+    summary.lines.iter().map(|l| (l.label.as_str(), l.value.as_str())).collect()
+}
+
+/// `(label, value)` of the line `key`.
+fn line(summary: &PaymentSummary, key: &str) -> Option<(String, String)> {
+    summary.lines.iter().find(|l| l.key == key).map(|l| (l.label.clone(), l.value.clone()))
+}
+
+/// The code's own convenience fee and the tip are part of what the merchant receives: in the credit,
+/// the quote, the payment and every line of the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_code_s_fee_and_the_tip_are_paid_to_the_merchant() {
+    let sw = switch(SwitchConfig::default()).await;
+    let dir = TempDir::new("pay-fees");
+    let wallet = wallet(&sw, Currency::USD, &dir.path("journal.db")).await;
+    wallet.refresh_rates().await.unwrap();
+
+    // A ¥100 fixed fee (55 = 02, 56).
+    let mut fixed = wallet.start(&jpqr_with_tip(1000, &[(55, "02"), (56, "100")])).await.unwrap();
+    assert_eq!(fixed.amount().unwrap().to_string(), "1100 JPY");
+    let estimate = fixed.summary().unwrap();
+    assert_eq!(line(&estimate, "convenience_fee"), Some(("Convenience fee (merchant)".into(), "¥100".into())));
+    assert_eq!(line(&estimate, "merchant_amount"), Some(("Merchant receives".into(), "¥1,100".into())));
+    let firm = fixed.request_quote().await.unwrap();
+    assert_eq!(fixed.quote().unwrap().credit.to_string(), "1100 JPY");
+    assert_eq!(line(&firm, "price").unwrap().1, "¥1,000");
+    assert_eq!(fixed.pay().await.unwrap().state, SessionState::Settled);
+    assert_eq!(wallet.history().unwrap()[0].payment.credit.to_string(), "1100 JPY");
+
+    // 3.5 % of the amount (55 = 03, 57): ¥35.
+    let mut percent = wallet.start(&jpqr_with_tip(1000, &[(55, "03"), (57, "3.5")])).await.unwrap();
+    let firm = percent.request_quote().await.unwrap();
+    assert_eq!(line(&firm, "convenience_fee"), Some(("Convenience fee (merchant, 3.5%)".into(), "¥35".into())));
+    assert_eq!(firm.merchant_amount, "¥1,035");
+    assert_eq!(percent.pay().await.unwrap().state, SessionState::Settled);
+
+    // A tip prompt (55 = 01): the tip line is there to fill in, and the tip entered is paid.
+    let mut tipped = wallet.start(&jpqr_with_tip(1000, &[(55, "01")])).await.unwrap();
+    assert!(tipped.asks_for_tip());
+    let before = tipped.summary().unwrap();
+    assert!(before.asks_for_tip);
+    assert_eq!(line(&before, "tip").unwrap().1, "¥0");
+    tipped.enter_tip(Decimal::from(150)).unwrap();
+    let firm = tipped.request_quote().await.unwrap();
+    assert_eq!((line(&firm, "tip").unwrap().1.as_str(), firm.merchant_amount.as_str()), ("¥150", "¥1,150"));
+    assert_eq!(tipped.pay().await.unwrap().state, SessionState::Settled);
+    sw.stop().await;
+}
+
+/// The switch prices with the core's conversion, the one a wallet's estimate uses: a tie through an
+/// inverted rate is rounded once, exactly (45 JPY at USD/JPY 120 is $0.375: half-even $0.38), and every
+/// firm amount is the core's conversion with the markup for the same rates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_switch_and_the_wallet_round_with_one_function() {
+    let rates = BTreeMap::from([("USD/JPY".to_owned(), "120".to_owned())]);
+    let tie = switch(SwitchConfig { rates, markup_bps: 0, fees: BTreeMap::new(), ..SwitchConfig::default() }).await;
+    let dir = TempDir::new("pay-tie");
+    let wallet = wallet(&tie, Currency::USD, &dir.path("journal.db")).await;
+    let mut session = wallet.start(&jpqr(7, "屋台", Some(45))).await.unwrap();
+    session.request_quote().await.unwrap();
+    assert_eq!(session.quote().unwrap().debit.to_string(), "0.38 USD");
+    tie.stop().await;
+
+    let config = SwitchConfig::default();
+    let table = RateTable::parse(config.rates.iter().map(|(p, v)| (p.as_str(), v.as_str())), 0).unwrap();
+    let sw = switch(config).await;
+    let (usd, yen) = (wallet_in(&sw, Currency::USD, &dir).await, wallet_in(&sw, Currency::JPY, &dir).await);
+    for (payer, payload) in [(&usd, jpqr(8, "店", Some(45))), (&usd, jpqr(9, "店", Some(98_765))), (&yen, khqr(32_900))]
+    {
+        let mut session = payer.start(&payload).await.unwrap();
+        session.request_quote().await.unwrap();
+        let quote = session.quote().unwrap();
+        let core = table.conversion(quote.credit.currency(), quote.home()).unwrap().with_markup_bps(100);
+        let expected = core.apply(quote.credit, RoundingRule::for_payment(quote.home())).unwrap();
+        assert_eq!(quote.converted(), expected, "{}", quote.credit);
+    }
+    sw.stop().await;
+}
+
+/// A registered wallet in `home` with a journal of its own under `dir`.
+async fn wallet_in(sw: &crossqr_switch::RunningSwitch, home: Currency, dir: &TempDir) -> Wallet {
+    wallet(sw, home, &dir.path(&format!("{home}-{}.db", system_now_ms()))).await
+}
+
+/// Time moves by hand: rates older than the wallet allows give no estimate, and a quote past its
+/// expiry says so (in Traditional Chinese here) and cannot be confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_rates_and_an_expired_quote_say_so() {
+    crossqr_core::api::tls::install_crypto_provider();
+    let clock = ManualClock::new(system_now_ms());
+    let config = SwitchConfig { sandbox: true, ..SwitchConfig::default() };
+    let sw = crossqr_switch::start_with_clock(config, clock.clone()).await.unwrap();
+    let dir = TempDir::new("pay-expiry");
+    let options = WalletOptions { locale: "zh-TW".parse().unwrap(), ..WalletOptions::new(Currency::USD) };
+    let key = Arc::new(DeviceKey::generate().unwrap());
+    let wallet =
+        WalletBuilder::new(api_config(&sw), key, options).clock(clock.clone()).open(&dir.path("j.db")).unwrap();
+    wallet.register().await.unwrap();
+    wallet.refresh_rates().await.unwrap();
+    let mut session = wallet.start(&jpqr(5, "寿司", Some(1200))).await.unwrap();
+    let estimate = session.summary().unwrap();
+    assert_eq!(line(&estimate, "estimate"), Some(("預估金額（不含手續費）".into(), "≈ US$7.99".into())));
+    clock.advance(DEFAULT_MAX_RATE_AGE_MS + 1);
+    assert_eq!(session.summary().unwrap_err().code, ErrorCode::RatesStale);
+    wallet.refresh_rates().await.unwrap();
+    assert!(session.summary().is_ok(), "fresh rates again");
+    let firm = session.request_quote().await.unwrap();
+    assert_eq!(firm.status.as_deref(), Some("匯率保留剩餘 2:00"));
+    assert_eq!(line(&firm, "markup"), Some(("較基準匯率加碼".into(), "1.00%".into())));
+    assert_eq!(line(&firm, "service_fee"), Some(("手續費".into(), "US$0.25".into())));
+    clock.advance(120_000);
+    let expired = session.summary().unwrap();
+    assert!(expired.expired);
+    assert_eq!(expired.status.as_deref(), Some("報價已逾期，請重新取得"));
+    assert_eq!(session.confirm().await.unwrap_err().code, ErrorCode::QuoteExpired);
     sw.stop().await;
 }
 
@@ -241,11 +388,7 @@ async fn client_crash_between_submit_and_response() {
         key.clone(),
         Arc::new(SystemClock),
         &journal,
-        crossqr_core::flow::WalletOptions {
-            home: Currency::USD,
-            locale: crossqr_core::money::DisplayLocale::En,
-            khmer_digits: false,
-        },
+        crossqr_core::flow::WalletOptions::new(Currency::USD),
     )
     .unwrap();
     let recovered = reopened.recover(3).await.unwrap();

@@ -7,7 +7,7 @@ use crossqr_core::api::tls::{TlsTrust, spki_pin};
 use crossqr_core::api::{ApiClient, ApiConfig};
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{SessionState, WalletBuilder, WalletOptions};
-use crossqr_core::money::{Currency, DisplayLocale};
+use crossqr_core::money::Currency;
 use crossqr_core::sign::DeviceKey;
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::pki::{ServerCert, TestPki};
@@ -44,7 +44,7 @@ async fn a_wallet_pays_over_https_trusting_only_its_ca() {
     assert!(sw.base_url().starts_with("https://127.0.0.1:"));
     let dir = TempDir::new("https");
     let trust = TlsTrust::from_pem(&pki.ca_pem).unwrap();
-    let options = WalletOptions { home: Currency::USD, locale: DisplayLocale::En, khmer_digits: false };
+    let options = WalletOptions::new(Currency::USD);
     let wallet = WalletBuilder::new(config(&sw, trust), Arc::new(DeviceKey::generate().unwrap()), options)
         .open(&dir.path("journal.db"))
         .unwrap();

@@ -8,7 +8,7 @@ use crossqr_core::api::ApiConfig;
 use crossqr_core::api::wire::FaultRule;
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{Wallet, WalletOptions};
-use crossqr_core::money::{Currency, Decimal, DisplayLocale};
+use crossqr_core::money::{Currency, Decimal};
 use crossqr_core::schemes::khqr::{KhqrRequest, generate};
 use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
@@ -60,7 +60,7 @@ pub fn api_config(switch: &RunningSwitch) -> ApiConfig {
 
 /// A registered wallet with `key`, home currency `home`, journal at `journal`.
 pub async fn wallet_with(switch: &RunningSwitch, key: Arc<dyn Signer>, home: Currency, journal: &Path) -> Wallet {
-    let options = WalletOptions { home, locale: DisplayLocale::En, khmer_digits: false };
+    let options = WalletOptions::new(home);
     let wallet = Wallet::open(api_config(switch), key, Arc::new(SystemClock), journal, options).expect("wallet opens");
     wallet.register().await.expect("device registers");
     wallet
@@ -94,6 +94,24 @@ pub fn khqr(amount: u32) -> String {
         ..KhqrRequest::individual("cafe@aclb", "Phnom Penh Cafe")
     };
     generate(&req, now).expect("KHQR").payload
+}
+
+/// A dynamic JPQR for `yen` that carries the EMVCo tip or convenience-fee fields `tip` (e.g.
+/// `[(55, "02"), (56, "100")]` for a ¥100 fixed fee, `[(55, "01")]` for a tip prompt).
+pub fn jpqr_with_tip(yen: u32, tip: &[(u8, &str)]) -> String {
+    let mut enc = crossqr_core::emv::Encoder::new();
+    let result = (|| -> Result<String, crossqr_core::CodeError> {
+        enc.push(0, "01")?.push(1, "12")?;
+        let store = [(0u8, Some("jp.or.paymentsjapan")), (1, Some("0000000000001")), (2, Some("0001"))];
+        enc.push_template(26, &[store[0], store[1], store[2], (3, Some("000001")), (4, Some("000001"))])?;
+        enc.push(52, "5812")?.push(53, "392")?.push(54, &yen.to_string())?;
+        for (id, value) in tip {
+            enc.push(*id, value)?;
+        }
+        enc.push(58, "JP")?.push(59, "Izakaya Tora")?.push(60, "OSAKA")?;
+        std::mem::take(&mut enc).finish()
+    })();
+    result.expect("valid JPQR")
 }
 
 /// A static KHQR in `currency` (the payer enters the amount).

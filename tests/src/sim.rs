@@ -25,7 +25,7 @@ use crossqr_core::api::{ApiClient, ApiConfig, FAULT_HEADER, HttpRequest, Transpo
 use crossqr_core::clock::Clock;
 use crossqr_core::entropy::SeededEntropy;
 use crossqr_core::flow::{JournalEntry, JournalState, SessionState, Wallet, WalletBuilder, WalletOptions};
-use crossqr_core::money::{Currency, DisplayLocale};
+use crossqr_core::money::Currency;
 use crossqr_core::sign::{DeviceKey, SignError, Signer};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::{Switch, SwitchConfig};
@@ -268,19 +268,16 @@ impl World {
     fn launch(&mut self, i: usize) {
         let phone = &self.phones[i];
         let switch = self.switch();
-        let wallet = match WalletBuilder::new(
-            api_config(&switch),
-            phone.signer.clone(),
-            WalletOptions { home: Currency::USD, locale: DisplayLocale::En, khmer_digits: false },
-        )
-        .clock(phone.clock.clone())
-        .entropy(Arc::new(SeededEntropy::new(self.dice.0.next_u64())))
-        .transport(Arc::new(Link(self.net.clone())))
-        .open(&phone.journal)
-        {
-            Ok(w) => w,
-            Err(e) => return self.violation(format!("phone {i}: the app could not open its journal: {e}")),
-        };
+        let wallet =
+            match WalletBuilder::new(api_config(&switch), phone.signer.clone(), WalletOptions::new(Currency::USD))
+                .clock(phone.clock.clone())
+                .entropy(Arc::new(SeededEntropy::new(self.dice.0.next_u64())))
+                .transport(Arc::new(Link(self.net.clone())))
+                .open(&phone.journal)
+            {
+                Ok(w) => w,
+                Err(e) => return self.violation(format!("phone {i}: the app could not open its journal: {e}")),
+            };
         let seed = self.dice.0.next_u64();
         let task = tokio::spawn(user(wallet.clone(), phone.purchases.clone(), self.report.clone(), seed, i));
         self.phones[i].app = Some(App { wallet, tasks: vec![task] });
@@ -335,7 +332,7 @@ impl World {
                     let second = WalletBuilder::new(
                         api_config(&switch),
                         self.phones[i].signer.clone(),
-                        WalletOptions { home: Currency::USD, locale: DisplayLocale::En, khmer_digits: false },
+                        WalletOptions::new(Currency::USD),
                     )
                     .open(&self.phones[i].journal);
                     match second {
@@ -416,16 +413,12 @@ impl World {
                     wrong: Mutex::new(None),
                     refusing: AtomicBool::new(false),
                 });
-                let wallet = WalletBuilder::new(
-                    api_config(&switch),
-                    signer,
-                    WalletOptions { home: Currency::USD, locale: DisplayLocale::En, khmer_digits: false },
-                )
-                .clock(phone.clock.clone())
-                .entropy(Arc::new(SeededEntropy::new(1)))
-                .transport(Arc::new(Link(self.net.clone())))
-                .open(&phone.journal)
-                .expect("the journal opens once the app is gone");
+                let wallet = WalletBuilder::new(api_config(&switch), signer, WalletOptions::new(Currency::USD))
+                    .clock(phone.clock.clone())
+                    .entropy(Arc::new(SeededEntropy::new(1)))
+                    .transport(Arc::new(Link(self.net.clone())))
+                    .open(&phone.journal)
+                    .expect("the journal opens once the app is gone");
                 for _ in 0..5 {
                     if wallet.recover(4).await.is_ok() {
                         break;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
-use crate::money::{Currency, Decimal, Fee, Money, MoneyError, Quote, Rate, RateTable};
+use crate::money::parse_price;
+use crate::money::{Currency, Fee, FeeCode, Money, MoneyError, Quote, Rate, RateTable, ReferenceRate};
 
 /// `{"currency": "USD", "value": "8.09"}`: ISO 4217 code and a decimal string in major units.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,16 +111,17 @@ pub struct ResolvedCode {
 pub struct Rates {
     /// When the rates were set.
     pub as_of_ms: i64,
+    /// Who set them (a name shown beside an estimate, e.g. `ECB`).
+    pub source: String,
     /// `"USD/JPY"` → `"148.35"`.
     pub rates: BTreeMap<String, String>,
 }
 
 impl Rates {
-    /// The rates as a [`RateTable`].
+    /// The rates as a [`RateTable`]: every price strict and plausible, every pair once.
     pub fn to_table(&self) -> Result<RateTable, MoneyError> {
-        let rates =
-            self.rates.iter().map(|(pair, price)| Rate::parse(&format!("{pair}={price}"))).collect::<Result<_, _>>()?;
-        Ok(RateTable { rates, as_of_ms: self.as_of_ms })
+        Ok(RateTable::parse(self.rates.iter().map(|(p, v)| (p.as_str(), v.as_str())), self.as_of_ms)?
+            .with_source(self.source.clone()))
     }
 }
 
@@ -149,10 +151,24 @@ pub struct QuoteRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeeLine {
-    /// What the fee is for.
-    pub label: String,
+    /// What the fee is for: a stable code ([`FeeCode`]); the wallet writes the label.
+    pub code: String,
     /// How much, in the debit currency.
     pub amount: Amount,
+}
+
+/// The rate a quote's markup is measured against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceBody {
+    /// `BASE/QUOTE`; direction not fixed.
+    pub pair: String,
+    /// One BASE buys `price` QUOTE.
+    pub price: String,
+    /// Who publishes it (`ECB`, `NBC`).
+    pub source: String,
+    /// When it was published, epoch ms.
+    pub as_of_ms: i64,
 }
 
 /// `POST /v1/quotes` response.
@@ -161,15 +177,19 @@ pub struct FeeLine {
 pub struct QuoteBody {
     /// Quote id.
     pub quote_id: String,
-    /// `BASE/QUOTE`; direction not fixed.
+    /// `BASE/QUOTE` of the rate applied; direction not fixed.
     pub pair: String,
-    /// One BASE buys `price` QUOTE.
+    /// One BASE buys `price` QUOTE, the markup included, fees excluded.
     pub price: String,
+    /// The reference rate the markup is over.
+    pub reference: ReferenceBody,
+    /// The markup over the reference rate, percent (`"1.00"`).
+    pub markup_percent: String,
     /// Total debited, home currency, fees included.
     pub debit: Amount,
     /// What the merchant receives.
     pub credit: Amount,
-    /// Fee lines.
+    /// Fee lines, each by its code.
     pub fees: Vec<FeeLine>,
     /// Expiry, epoch ms.
     pub expires_at_ms: i64,
@@ -181,26 +201,38 @@ pub struct QuoteBody {
 }
 
 impl QuoteBody {
-    /// The quote as a validated [`Quote`].
+    /// The quote as a validated [`Quote`]: prices and the markup as strict as amounts, every fee code
+    /// known (a fee this version cannot label is refused, never shown in the backend's words).
     pub fn to_quote(&self) -> Result<Quote, MoneyError> {
         // The binding fields are checked by the client against its request; the quote keeps its money.
-        let price = self.price.parse::<Decimal>().map_err(|_| {
-            MoneyError::new(ErrorCode::InvalidRate, format!("quote price {:?} is not a decimal", self.price))
-        })?;
-        let rate = Rate::new(self.pair.parse()?, price)?;
+        let invalid = |m: String| MoneyError::new(ErrorCode::InvalidQuote, m);
+        let rate = Rate::new(self.pair.parse()?, parse_price(&self.price)?)?;
+        let reference = ReferenceRate {
+            rate: Rate::new(self.reference.pair.parse()?, parse_price(&self.reference.price)?)?,
+            source: self.reference.source.clone(),
+            as_of_ms: self.reference.as_of_ms,
+        };
+        let markup_percent = crate::money::plain_decimal(&self.markup_percent)
+            .map_err(|_| invalid(format!("markup_percent {:?} is not a plain decimal", self.markup_percent)))?;
         let fees = self
             .fees
             .iter()
-            .map(|f| Ok(Fee { label: f.label.clone(), amount: f.amount.to_money()? }))
+            .map(|f| {
+                let code = FeeCode::parse(&f.code).ok_or_else(|| invalid(format!("unknown fee code {:?}", f.code)))?;
+                Ok(Fee { code, amount: f.amount.to_money()? })
+            })
             .collect::<Result<_, MoneyError>>()?;
-        Quote::new(
-            self.quote_id.clone(),
+        Quote {
+            id: self.quote_id.clone(),
             rate,
-            self.debit.to_money()?,
-            self.credit.to_money()?,
+            reference,
+            markup_percent,
+            debit: self.debit.to_money()?,
+            credit: self.credit.to_money()?,
             fees,
-            self.expires_at_ms,
-        )
+            expires_at_ms: self.expires_at_ms,
+        }
+        .checked()
     }
 
     /// The wire form of `quote`, bound to `payload_digest` and `order_id`.
@@ -209,12 +241,19 @@ impl QuoteBody {
             quote_id: quote.id.clone(),
             pair: quote.rate.pair.to_string(),
             price: quote.rate.price.to_string(),
+            reference: ReferenceBody {
+                pair: quote.reference.rate.pair.to_string(),
+                price: quote.reference.rate.price.to_string(),
+                source: quote.reference.source.clone(),
+                as_of_ms: quote.reference.as_of_ms,
+            },
+            markup_percent: quote.markup_percent.to_string(),
             debit: Amount::from(&quote.debit),
             credit: Amount::from(&quote.credit),
             fees: quote
                 .fees
                 .iter()
-                .map(|f| FeeLine { label: f.label.clone(), amount: Amount::from(&f.amount) })
+                .map(|f| FeeLine { code: f.code.as_str().to_owned(), amount: Amount::from(&f.amount) })
                 .collect(),
             expires_at_ms: quote.expires_at_ms,
             payload_digest,

@@ -26,7 +26,7 @@ use std::fmt;
 pub use journal::{Journal, JournalEntry, JournalError, NewPayment, Note, Transition};
 pub use session::{PaymentResult, PaymentSession};
 pub use state::{JournalState, SessionState, Step};
-pub use wallet::{Wallet, WalletBuilder, WalletOptions};
+pub use wallet::{DEFAULT_MAX_RATE_AGE_MS, Wallet, WalletBuilder, WalletOptions};
 
 use crate::api::ApiError;
 use crate::error::{CodeError, Coded, ErrorCode, ErrorKind};

@@ -190,16 +190,14 @@ impl PaymentSession {
         }
     }
 
-    fn require_credit(&self) -> Result<Money, FlowError> {
-        self.credit()?
-            .map(|c| c.total)
-            .ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))
+    fn require_credit(&self) -> Result<crate::schemes::Credit, FlowError> {
+        self.credit()?.ok_or_else(|| FlowError::new(ErrorCode::AmountRequired, "enter the amount first"))
     }
 
     /// Asks the backend for a firm quote, bound to this code; the summary is what the confirm screen shows.
     pub async fn request_quote(&mut self) -> Result<PaymentSummary, FlowError> {
         self.check_step(Step::Quote)?;
-        let credit = self.require_credit()?;
+        let credit = self.require_credit()?.total;
         let request = QuoteRequest {
             credit: Amount::from(&credit),
             home_currency: self.wallet.options.home.code().to_owned(),
@@ -214,28 +212,25 @@ impl PaymentSession {
         self.summary()
     }
 
-    /// Every line of the confirm screen: firm once quoted, indicative from cached rates before.
+    /// Every line of the confirm screen: firm once quoted (the quote's own figures, and "expired" once it
+    /// is), an estimate from cached rates before — refused when they are older than the wallet allows
+    /// (`rates_stale`). The code's convenience fee and the tip are lines of their own; a code that asks
+    /// for a tip always shows the tip line.
     pub fn summary(&self) -> Result<PaymentSummary, FlowError> {
         let credit = self.require_credit()?;
         let o = &self.wallet.options;
+        let now = self.wallet.clock.now_ms();
         let rates = self.wallet.rates.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let indicative;
         let pricing = match (&self.quote, rates) {
             (Some(q), _) => Pricing::Firm(q),
-            (None, Some(table)) if credit.currency() != o.home => {
-                indicative = table.indicative(credit, o.home, self.wallet.clock.now_ms())?;
+            (None, Some(table)) if credit.total.currency() != o.home => {
+                indicative = table.indicative(credit.total, o.home, now, o.max_rate_age_ms)?;
                 Pricing::Indicative(&indicative)
             }
             _ => Pricing::Domestic,
         };
-        Ok(PaymentSummary::new(
-            self.merchant_name.as_deref(),
-            &credit,
-            pricing,
-            o.locale,
-            o.khmer_digits,
-            self.wallet.clock.now_ms(),
-        )?)
+        Ok(PaymentSummary::new(self.merchant_name.as_deref(), &credit, pricing, o.locale, o.khmer_digits, now)?)
     }
 
     /// The payer approves: the authoriser (which may ask the user, once) signs what is approved, and the

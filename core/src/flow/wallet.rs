@@ -21,10 +21,22 @@ use crate::sign::Signer;
 pub struct WalletOptions {
     /// The payer's account currency.
     pub home: Currency,
-    /// Display language.
+    /// Display locale (a whole BCP 47 tag).
     pub locale: DisplayLocale,
     /// Khmer digits.
     pub khmer_digits: bool,
+    /// The oldest cached rates an estimate may use, milliseconds (`rates_stale` beyond).
+    pub max_rate_age_ms: i64,
+}
+
+/// The default [`WalletOptions::max_rate_age_ms`]: one hour.
+pub const DEFAULT_MAX_RATE_AGE_MS: i64 = 3_600_000;
+
+impl WalletOptions {
+    /// Options for a wallet in `home`: English, Latin digits, estimates from rates at most an hour old.
+    pub fn new(home: Currency) -> WalletOptions {
+        WalletOptions { home, locale: DisplayLocale::EN, khmer_digits: false, max_rate_age_ms: DEFAULT_MAX_RATE_AGE_MS }
+    }
 }
 
 pub(crate) struct Inner {
@@ -266,7 +278,7 @@ impl Wallet {
 fn display_name(code: &PaymentCode, locale: DisplayLocale) -> Option<String> {
     let m = &code.merchant;
     match (&m.name_alt, m.language.as_deref()) {
-        (Some(alt), Some(lang)) if lang == locale.tag() => Some(alt.clone()),
+        (Some(alt), Some(lang)) if lang == locale.language() => Some(alt.clone()),
         _ => m.name.clone().or_else(|| m.name_alt.clone()),
     }
 }

@@ -66,33 +66,21 @@ impl Money {
     /// no sign, no grouping, no exponent, and no more decimal digits than the currency's minor unit.
     /// The written scale is kept (`1.10` stays `1.10`).
     pub fn parse(text: &str, currency: Currency) -> Result<Money, MoneyError> {
-        let (int, frac) = match text.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (text, None),
-        };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if text.starts_with('-') && (digits(&text[1..]) || text[1..].contains('.')) {
-            return Err(MoneyError::new(ErrorCode::NegativeAmount, format!("amount {text:?} is negative")));
-        }
-        if !digits(int) || frac.is_some_and(|f| !digits(f)) {
-            return Err(MoneyError::new(
-                ErrorCode::InvalidAmount,
-                format!("amount {text:?} is not a plain decimal number"),
-            ));
-        }
-        let frac_len = frac.map_or(0, str::len);
+        let amount = plain_decimal(text).map_err(|e| match e {
+            Syntax::Negative => MoneyError::new(ErrorCode::NegativeAmount, format!("amount {text:?} is negative")),
+            Syntax::NotPlain => {
+                MoneyError::new(ErrorCode::InvalidAmount, format!("amount {text:?} is not a plain decimal number"))
+            }
+            Syntax::TooLarge => MoneyError::new(ErrorCode::AmountOverflow, format!("amount {text:?} is too large")),
+        })?;
         if let Some(minor) = currency.minor_unit()
-            && frac_len > minor as usize
+            && amount.scale() > minor
         {
             return Err(MoneyError::new(
                 ErrorCode::TooManyDecimals,
-                format!("{currency} allows {minor} decimal places; {text:?} has {frac_len}"),
+                format!("{currency} allows {minor} decimal places; {text:?} has {}", amount.scale()),
             ));
         }
-        let amount = Decimal::from_str(text)
-            .ok()
-            .filter(|d| d.scale() as usize == frac_len)
-            .ok_or_else(|| MoneyError::new(ErrorCode::AmountOverflow, format!("amount {text:?} is too large")))?;
         Ok(Money { amount, currency })
     }
 
@@ -152,6 +140,37 @@ impl Money {
         }
         Ok(())
     }
+}
+
+/// Why text is not a plain decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// A minus sign before an otherwise plain number.
+    Negative,
+    /// Anything but digits with at most one `.` between digits.
+    NotPlain,
+    /// More digits than an exact decimal holds.
+    TooLarge,
+}
+
+/// Reads the one decimal syntax crossqr accepts for amounts and rates: ASCII digits with at most one
+/// `.` followed by digits — no sign, grouping, underscore, exponent or space. The written scale is kept.
+pub(crate) fn plain_decimal(text: &str) -> Result<Decimal, Syntax> {
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = text.strip_prefix('-')
+        && (digits(rest) || rest.contains('.'))
+    {
+        return Err(Syntax::Negative);
+    }
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(Syntax::NotPlain);
+    }
+    let frac_len = frac.map_or(0, str::len);
+    Decimal::from_str(text).ok().filter(|d| d.scale() as usize == frac_len).ok_or(Syntax::TooLarge)
 }
 
 fn overflow(a: Money, op: &str, b: Money) -> MoneyError {

@@ -33,6 +33,10 @@ impl Currency {
     pub const IDR: Currency = Currency(iso_currency::Currency::IDR);
     /// Indian rupee.
     pub const INR: Currency = Currency(iso_currency::Currency::INR);
+    /// Hong Kong dollar.
+    pub const HKD: Currency = Currency(iso_currency::Currency::HKD);
+    /// New Taiwan dollar.
+    pub const TWD: Currency = Currency(iso_currency::Currency::TWD);
 
     /// The currency with this alpha-3 code (uppercase, e.g. `KHR`).
     pub fn from_code(code: &str) -> Option<Currency> {

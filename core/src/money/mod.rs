@@ -4,16 +4,20 @@
 mod amount;
 mod currency;
 pub mod display;
+mod known;
+mod labels;
 mod quote;
 mod rate;
 mod rounding;
 pub mod summary;
 
+pub(crate) use amount::plain_decimal;
 pub use amount::{Money, MoneyError};
 pub use currency::Currency;
-pub use display::{DisplayLocale, DisplayOptions, SymbolStyle};
-pub use quote::{Fee, IndicativeQuote, Quote};
-pub use rate::{CurrencyPair, Rate, RateTable};
+pub use display::{DisplayLocale, DisplayOptions, LabelLanguage, SymbolStyle};
+pub use quote::{Credit, Fee, FeeCode, IndicativeQuote, Quote, ReferenceRate};
+pub(crate) use rate::parse_price;
+pub use rate::{Conversion, CurrencyPair, RATE_CLOCK_TOLERANCE_MS, Rate, RateTable};
 pub use rounding::{Precision, RoundingMode, RoundingRule};
 pub use rust_decimal::Decimal;
 pub use summary::{PaymentSummary, Pricing, SummaryLine};

@@ -7,25 +7,14 @@ use rust_decimal::Decimal;
 
 use super::{PaymentCode, Tip};
 use crate::error::ErrorCode;
+pub use crate::money::Credit;
 use crate::money::{Money, MoneyError, RoundingRule};
-
-/// The parts of a credit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Credit {
-    /// The code's amount, or the amount the payer entered.
-    pub base: Money,
-    /// The convenience fee the code asks for.
-    pub fee: Option<Money>,
-    /// The tip the payer entered.
-    pub tip: Option<Money>,
-    /// What the merchant receives: base + fee + tip.
-    pub total: Money,
-}
 
 impl PaymentCode {
     /// The credit for paying `base` (the code's amount, or the amount entered for a code without one)
-    /// with `tip`. A percentage fee is rounded half-even at the currency's minor unit (whole riel for
-    /// KHR). A tip is accepted only where the code asks for one, in the code's currency.
+    /// with `tip`. A percentage fee is rounded by [`RoundingRule::for_payment`] (half-even at the
+    /// currency's minor unit; whole riel for KHR, whole rupiah for IDR). A tip is accepted only where
+    /// the code asks for one, in the code's currency.
     pub fn credit(&self, base: Money, tip: Option<Money>) -> Result<Credit, MoneyError> {
         let mismatch = |what: &str, m: &Money| {
             MoneyError::new(
@@ -41,21 +30,17 @@ impl PaymentCode {
                 format!("the code is in {currency}, not {}", base.currency()),
             ));
         }
-        let fee = match &self.tip {
+        let (fee, fee_percent) = match &self.tip {
             Some(Tip::Fixed(fee)) if fee.currency() != base.currency() => return Err(mismatch("fee", fee)),
-            Some(Tip::Fixed(fee)) => Some(*fee),
+            Some(Tip::Fixed(fee)) => (Some(*fee), None),
             Some(Tip::Percentage(pct)) => {
-                let pct: Decimal = pct
-                    .parse()
+                let pct = crate::money::plain_decimal(pct)
                     .map_err(|_| MoneyError::new(ErrorCode::InvalidAmount, format!("percentage fee {pct:?}")))?;
-                let raw = base
-                    .amount()
-                    .checked_mul(pct / Decimal::ONE_HUNDRED)
-                    .ok_or_else(|| MoneyError::new(ErrorCode::AmountOverflow, format!("{pct}% of {base} overflows")))?;
-                let rounded = RoundingRule::for_payment(base.currency()).round(raw, base.currency())?;
-                Some(Money::new(rounded, base.currency())?).filter(|f| !f.is_zero())
+                let rule = RoundingRule::for_payment(base.currency());
+                let fee = rule.round_ratio(base.amount(), &[pct], &[Decimal::ONE_HUNDRED], base.currency())?;
+                (Some(Money::new(fee, base.currency())?).filter(|f| !f.is_zero()), Some(pct))
             }
-            Some(Tip::Prompt) | None => None,
+            Some(Tip::Prompt) | None => (None, None),
         };
         match (&self.tip, tip) {
             (Some(Tip::Prompt), Some(t)) if t.currency() != base.currency() => return Err(mismatch("tip", &t)),
@@ -66,7 +51,8 @@ impl PaymentCode {
         }
         let tip = tip.filter(|t| !t.is_zero());
         let total = Money::sum(base.currency(), [Some(&base), fee.as_ref(), tip.as_ref()].into_iter().flatten())?;
-        Ok(Credit { base, fee, tip, total })
+        let asks_for_tip = matches!(self.tip, Some(Tip::Prompt));
+        Ok(Credit { base, fee, fee_percent, tip, asks_for_tip, total })
     }
 }
 
