@@ -8,7 +8,9 @@ fn main() {
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     let args: &[&str] = match (arch.as_str(), os.as_str(), env.as_str()) {
         ("x86_64", "linux", "gnu") => &["-Wl,--icf=safe", "-Wl,-z,pack-relative-relocs"],
-        (_, "android", _) => &["-Wl,--icf=safe", "-Wl,--pack-dyn-relocs=android"],
+        // Android 15 devices with 16 KB pages load only libraries whose LOAD segments are 16 KB
+        // aligned (Play requires it for targetSdk 35); harmless on 4 KB devices.
+        (_, "android", _) => &["-Wl,--icf=safe", "-Wl,--pack-dyn-relocs=android", "-Wl,-z,max-page-size=16384"],
         _ => &[],
     };
     for arg in args {

@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
 rustup target add "${targets[@]}" >/dev/null
+# The same minimum versions Package.swift declares, so the objects link without warnings.
+export IPHONEOS_DEPLOYMENT_TARGET=15.0 MACOSX_DEPLOYMENT_TARGET=12.0
 for target in "${targets[@]}"; do
   (cd .. && cargo rustc --locked -p crossqr-ffi --lib --crate-type staticlib --profile release-smaller --target "$target")
 done
@@ -15,9 +17,11 @@ done
 # Bindings from the host library; the header and module map go beside each static library.
 ../scripts/bindings.sh
 cp ../target/bindings/swift/CrossQR.swift Sources/CrossQR/
-rm -rf build && mkdir -p build/headers
-cp ../target/bindings/swift/crossqrFFI.h build/headers/
-cp ../target/bindings/swift/crossqrFFI.modulemap build/headers/module.modulemap
+# Headers in a folder of their own (Headers/crossqrFFI/module.modulemap inside the XCFramework), so the
+# module map never lands at the root of an app's header search path beside another library's.
+rm -rf build && mkdir -p build/headers/crossqrFFI
+cp ../target/bindings/swift/crossqrFFI.h build/headers/crossqrFFI/
+cp ../target/bindings/swift/crossqrFFI.modulemap build/headers/crossqrFFI/module.modulemap
 
 lib() { echo "../target/$1/release-smaller/libcrossqr.a"; }
 mkdir -p build/ios-sim build/macos

@@ -32,6 +32,8 @@ tasks.named("preBuild") { dependsOn(cargoNdk) }
 
 dependencies {
     // JNA as an AAR: it carries libjnidispatch.so for every Android ABI.
-    api("net.java.dev.jna:jna:5.13.0@aar")
+    // 5.17 is the first JNA whose libjnidispatch.so is 16 KB page aligned (Android 15 devices, Play for
+    // targetSdk 35); older ones fail to load there.
+    api("net.java.dev.jna:jna:5.17.0@aar")
     api("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
 }
