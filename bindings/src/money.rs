@@ -30,6 +30,14 @@ pub fn format_money(
     Ok(display::format(&money, locale, DisplayOptions { symbol, khmer_digits })?)
 }
 
+/// The display locale for a user's preferred locales (most preferred first: Android
+/// `LocaleList.getDefault().toLanguageTags().split(",")`, iOS `Locale.preferredLanguages`): the first
+/// crossqr displays, else `en`. The tag for `WalletConfig.locale` and `format_money`.
+#[uniffi::export]
+pub fn display_locale(preferences: Vec<String>) -> String {
+    DisplayLocale::negotiate(preferences.iter().map(String::as_str)).tag()
+}
+
 /// One labelled line of the confirm screen.
 #[uniffi::remote(Record)]
 pub struct SummaryLine {

@@ -89,6 +89,14 @@ impl DisplayLocale {
         self.id().to_string()
     }
 
+    /// The first of the user's preferred locales that crossqr displays, most preferred first as the
+    /// phone lists them (Android `LocaleList`, iOS `Locale.preferredLanguages`), else English. Each
+    /// preference is read whole, as [`FromStr`] reads it: `fr-FR` is passed over, never folded into
+    /// something near it.
+    pub fn negotiate<'a>(preferences: impl IntoIterator<Item = &'a str>) -> DisplayLocale {
+        preferences.into_iter().find_map(|tag| tag.parse().ok()).unwrap_or(DisplayLocale::EN)
+    }
+
     /// The language the confirm screen's labels are in.
     pub fn labels(&self) -> LabelLanguage {
         match (self.language.as_str(), self.chinese_script()) {
@@ -389,6 +397,19 @@ mod tests {
         }
         assert!(parse("free", Currency::USD, DisplayLocale::EN).is_err());
         assert!(parse("$1.2.3", Currency::USD, DisplayLocale::EN).is_err());
+    }
+
+    #[test]
+    fn the_first_preference_crossqr_displays_wins_else_english() {
+        assert_eq!(DisplayLocale::negotiate(["fr-FR", "km-KH", "en-US"]).tag(), "km-KH");
+        assert_eq!(DisplayLocale::negotiate(["zh-Hant-TW", "ja-JP"]).tag(), "zh-Hant-TW");
+        assert_eq!(DisplayLocale::negotiate(["fr-FR", "de"]), DisplayLocale::EN);
+        assert_eq!(DisplayLocale::negotiate([]), DisplayLocale::EN);
+        assert_eq!(
+            DisplayLocale::negotiate(["en-US-u-nu-khmr", "ja"]),
+            DisplayLocale::JA,
+            "an extension is passed over"
+        );
     }
 
     #[test]

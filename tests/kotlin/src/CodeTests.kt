@@ -54,6 +54,45 @@ fun codeTests() {
         }
     }
 
+    test("parse: the real-world corpus, banks and warnings as records") {
+        val lines = repoFile("tests/fixtures/real-world/corpus.jsonl").readLines().filter { it.isNotBlank() }
+        check(lines.size >= 199) { "only ${lines.size} real-world codes" }
+        var warned = 0
+        for (line in lines) {
+            @Suppress("UNCHECKED_CAST")
+            val case = Json.parse(line) as Map<String, Any?>
+            val what = "real-world ${case["id"]}"
+            val payload = case["payload"] as String
+            val now = (case["now_ms"] as BigDecimal).toLong()
+            val refused = case["expect_error"] as String?
+            if (refused != null) {
+                expectFailure(refused, what) { parseCode(payload, now) }
+                continue
+            }
+            val info = parseCode(payload, now)
+            @Suppress("UNCHECKED_CAST")
+            val expect = case["expect"] as Map<String, Any?>
+            for ((key, want) in expect) {
+                when (key) {
+                    "bank" -> {
+                        @Suppress("UNCHECKED_CAST")
+                        val bank = want as Map<String, Any?>?
+                        val got = info.accounts.firstOrNull { it.id == info.account }?.bank
+                        assertEq(got?.let { mapOf("id" to it.id, "name" to it.name) }, bank, "$what bank")
+                    }
+                    // A warning's code crosses as its string and carries a message for the screen.
+                    "warnings" -> {
+                        assertEq(info.warnings.map { it.code }, want, "$what warnings")
+                        check(info.warnings.all { it.message.isNotBlank() }) { "$what: a warning without its message" }
+                        if (info.warnings.isNotEmpty()) warned++
+                    }
+                    else -> assertEq(field(info, key), want, "$what field $key")
+                }
+            }
+        }
+        check(warned >= 5) { "only $warned codes carried warnings" }
+    }
+
     test("generate: dynamic merchant KHQR round-trips with its md5") {
         val now = System.currentTimeMillis()
         val input = KhqrFields(

@@ -3,6 +3,7 @@ package crossqr.tests
 
 import app.crossqr.ErrorKind
 import app.crossqr.SymbolStyle
+import app.crossqr.displayLocale
 import app.crossqr.formatMoney
 import java.math.BigDecimal
 
@@ -26,6 +27,13 @@ fun moneyTests() {
         expectFailure("too_many_decimals", "more places than the currency has") {
             formatMoney(BigDecimal("1.005"), "USD", "en", SymbolStyle.LOCALE, false)
         }
+    }
+
+    test("money: the phone's preferred locales pick the display locale, English when none is displayed") {
+        assertEq(displayLocale(listOf("fr-FR", "km-KH", "en-US")), "km-KH", "first displayed preference")
+        assertEq(displayLocale(listOf("zh-TW")), "zh-TW", "kept whole")
+        assertEq(displayLocale(listOf("fr-FR", "de-DE")), "en", "none displayed")
+        assertEq(formatMoney(BigDecimal("1200"), "JPY", displayLocale(listOf("ja-JP")), SymbolStyle.LOCALE, false), "￥1,200", "Japanese yen sign")
     }
 
     test("money: unknown currency and locale are refused with codes") {
