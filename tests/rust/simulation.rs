@@ -36,6 +36,8 @@ fn every_seed_pays_each_purchase_at_most_once_and_loses_nothing() {
             (&mut total.signer_faults, r.signer_faults),
             (&mut total.concurrent_recoveries, r.concurrent_recoveries),
             (&mut total.locked_opens, r.locked_opens),
+            (&mut total.prompts, r.prompts),
+            (&mut total.declined_prompts, r.declined_prompts),
         ] {
             *sum += part;
         }
@@ -50,11 +52,13 @@ fn every_seed_pays_each_purchase_at_most_once_and_loses_nothing() {
         ("signer faults", total.signer_faults),
         ("concurrent recoveries", total.concurrent_recoveries),
         ("refused second opens", total.locked_opens),
+        ("payment prompts", total.prompts),
+        ("declined prompts", total.declined_prompts),
     ] {
         assert!(n > 0, "no {what} in {} seeds", range.end - range.start);
     }
     eprintln!(
-        "simulation: {} seeds, {} purchases, {} payments ({} paid, {} failed), duplicates 0, losses 0; injected {} kills, {} switch restarts, {} network faults, {} late commits, {} clock jumps, {} signer faults, {} concurrent recoveries, {} refused second opens",
+        "simulation: {} seeds, {} purchases, {} payments ({} paid, {} failed), duplicates 0, losses 0; injected {} kills, {} switch restarts, {} network faults, {} late commits, {} clock jumps, {} signer faults, {} concurrent recoveries, {} refused second opens; {} payment prompts ({} declined), each payment approved once",
         range.end - range.start,
         total.purchases,
         total.payments,
@@ -67,7 +71,9 @@ fn every_seed_pays_each_purchase_at_most_once_and_loses_nothing() {
         total.clock_jumps,
         total.signer_faults,
         total.concurrent_recoveries,
-        total.locked_opens
+        total.locked_opens,
+        total.prompts,
+        total.declined_prompts
     );
 }
 

@@ -84,6 +84,10 @@ pub struct Report {
     pub clock_jumps: usize,
     /// Key store refusals and wrong keys.
     pub signer_faults: usize,
+    /// Prompts shown by the payment keys of the phones that have one, and how many the payer declined.
+    pub prompts: usize,
+    /// Prompts the payer declined.
+    pub declined_prompts: usize,
     /// Recoveries run beside a live process.
     pub concurrent_recoveries: usize,
     /// Refused second opens of a journal (as they must be).
@@ -145,6 +149,35 @@ impl Signer for SimSigner {
             self.key.lock().unwrap().sign_der(message)
         };
         Box::pin(std::future::ready(signed))
+    }
+}
+
+/// A payment key that asks the payer (the odd phones have one): the prompt takes a while — the app may
+/// be killed under it — and sometimes the payer declines. It counts the approvals it signed by payment.
+struct SimAuthorizer {
+    key: DeviceKey,
+    dice: Arc<Dice>,
+    signed: Mutex<BTreeMap<String, usize>>,
+    report: Arc<Mutex<Report>>,
+}
+
+impl Signer for SimAuthorizer {
+    fn public_key_spki(&self) -> Result<Vec<u8>, SignError> {
+        self.key.public_key_spki()
+    }
+    fn sign<'a>(&'a self, message: &'a [u8]) -> crossqr_core::sign::SignFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(self.dice.ms(200, 5_000)).await;
+            self.report.lock().unwrap().prompts += 1;
+            if self.dice.chance(15) {
+                self.report.lock().unwrap().declined_prompts += 1;
+                return Err(SignError::new(ErrorCode::SignerCancelled, "simulated: the payer declined"));
+            }
+            let text = String::from_utf8_lossy(message);
+            let id = text.lines().find_map(|l| l.strip_prefix("payment_id=")).unwrap_or_default().to_owned();
+            *self.signed.lock().unwrap().entry(id).or_default() += 1;
+            self.key.sign_der(message)
+        })
     }
 }
 
@@ -222,6 +255,8 @@ struct Purchase {
 struct Phone {
     index: usize,
     signer: Arc<SimSigner>,
+    /// The payment key, on the phones that have one.
+    authorizer: Option<Arc<SimAuthorizer>>,
     /// Every key this phone ever held (a replaced key's payments stay its own).
     keys: Vec<Arc<DeviceKey>>,
     clock: Arc<SimClock>,
@@ -268,16 +303,18 @@ impl World {
     fn launch(&mut self, i: usize) {
         let phone = &self.phones[i];
         let switch = self.switch();
-        let wallet =
-            match WalletBuilder::new(api_config(&switch), phone.signer.clone(), WalletOptions::new(Currency::USD))
+        let mut builder =
+            WalletBuilder::new(api_config(&switch), phone.signer.clone(), WalletOptions::new(Currency::USD))
                 .clock(phone.clock.clone())
                 .entropy(Arc::new(SeededEntropy::new(self.dice.0.next_u64())))
-                .transport(Arc::new(Link(self.net.clone())))
-                .open(&phone.journal)
-            {
-                Ok(w) => w,
-                Err(e) => return self.violation(format!("phone {i}: the app could not open its journal: {e}")),
-            };
+                .transport(Arc::new(Link(self.net.clone())));
+        if let Some(authorizer) = &phone.authorizer {
+            builder = builder.authorizer(authorizer.clone());
+        }
+        let wallet = match builder.open(&phone.journal) {
+            Ok(w) => w,
+            Err(e) => return self.violation(format!("phone {i}: the app could not open its journal: {e}")),
+        };
         let seed = self.dice.0.next_u64();
         let task = tokio::spawn(user(wallet.clone(), phone.purchases.clone(), self.report.clone(), seed, i));
         self.phones[i].app = Some(App { wallet, tasks: vec![task] });
@@ -473,6 +510,15 @@ impl World {
                             phone.index,
                             entry.state.as_str()
                         ));
+                    }
+                    // A payment key asks once per payment, however many attempts and recoveries it took.
+                    if let Some(authorizer) = &phone.authorizer {
+                        let asked = authorizer.signed.lock().unwrap().get(id).copied().unwrap_or(0);
+                        if asked != 1 {
+                            report
+                                .violations
+                                .push(format!("phone {}: payment {id} was approved {asked} times", phone.index));
+                        }
                     }
                     match entry.state {
                         JournalState::Settled => settled += 1,
@@ -675,8 +721,17 @@ async fn simulate(seed: u64, config: SimConfig) -> Report {
                 ..Purchase::default()
             })
             .collect();
+        let authorizer = (i % 2 == 1).then(|| {
+            Arc::new(SimAuthorizer {
+                key: DeviceKey::generate().expect("key"),
+                dice: dice.clone(),
+                signed: Mutex::new(BTreeMap::new()),
+                report: report.clone(),
+            })
+        });
         phones.push(Phone {
             index: i,
+            authorizer,
             signer: Arc::new(SimSigner {
                 key: Mutex::new(key.clone()),
                 wrong: Mutex::new(None),
