@@ -32,6 +32,20 @@ generated='get() = "kind=${ `kind` }, code=${ `code` }, reason=${ `reason` }"'
 grep -qF "$generated" "$kt" || { echo "bindings: Kotlin error message template changed; update bindings.sh" >&2; exit 1; }
 sed -i.orig 's/get() = "kind=${ `kind` }, code=${ `code` }, reason=${ `reason` }"/get() = `reason`/' "$kt" && rm -f "$kt.orig"
 
+# Swift: UniFFI declares the callback vtable `nonisolated(unsafe)` (Swift 5.10+, needed under Swift 6);
+# the declaration is kept as is for 5.10+ and repeated without the modifier for Swift 5.9, where it is
+# not needed. Fails if the generated text ever changes shape.
+swift_file="$out/swift/CrossQR.swift"
+[ "$(grep -c '^    nonisolated(unsafe) static let vtablePtr' "$swift_file")" = 1 ] ||
+  { echo "bindings: Swift vtable declaration changed; update bindings.sh" >&2; exit 1; }
+awk '
+  /^    nonisolated\(unsafe\) static let vtablePtr/ { held = 1; block = "" }
+  held { block = block $0 "\n"; if ($0 == "    }()") { plain = block; sub(/nonisolated\(unsafe\) /, "", plain)
+         printf "    #if compiler(>=5.10)\n%s    #else\n%s    #endif\n", block, plain; held = 0 }; next }
+  { print }
+' "$swift_file" > "$swift_file.new" && mv "$swift_file.new" "$swift_file"
+grep -q '^    #if compiler(>=5.10)' "$swift_file" || { echo "bindings: Swift 5.9 rewrite failed" >&2; exit 1; }
+
 # Both languages must carry the whole API (a generator that silently skips an item is caught here).
 for symbol in 'fun `parseCode`' 'fun `scanFrame`' 'open class Scanner' 'interface Signer' 'suspend fun `sign`' 'class PaymentSession' 'enum class ErrorKind' 'get() = `reason`'; do
   grep -qF "$symbol" "$out/kotlin/app/crossqr/crossqr.kt" || { echo "bindings: Kotlin lacks $symbol" >&2; exit 1; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, Rust unit/integration/property tests and doctests, the
 # official SDK cross-check, the API docs (warnings are errors), then the shipped library (size budget),
-# its Kotlin and Swift bindings, and the Kotlin tests on the JVM. `.ci/run` calls exactly this.
+# its Kotlin and Swift bindings, the Kotlin tests on the JVM, and the Swift tests where `swift` exists.
+# `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,3 +11,4 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 scripts/kotlin-tests.sh
+scripts/swift-tests.sh
