@@ -1,4 +1,4 @@
-// A thin wallet shell: camera, three screens, the Android Keystore. Every decision is crossqr's.
+// A thin wallet shell: camera, four screens, the Android Keystore and BiometricPrompt. Every decision is crossqr's.
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
@@ -14,10 +14,13 @@ android {
         targetSdk = 35
         versionCode = 1
         versionName = "0.1"
-        // The sandbox switch (`crossqr-switch serve --addr 0.0.0.0:8787`) seen from the emulator, and the
-        // public key it prints. Override with -Pcrossqr.switchUrl=… -Pcrossqr.switchKey=….
-        buildConfigField("String", "SWITCH_URL", "\"${project.findProperty("crossqr.switchUrl") ?: "http://10.0.2.2:8787"}\"")
-        buildConfigField("String", "SWITCH_KEY", "\"${project.findProperty("crossqr.switchKey") ?: ""}\"")
+        // The sandbox switch and the public key it prints. Plain HTTP is allowed only to loopback in debug
+        // builds: `adb reverse tcp:8787 tcp:8787` puts the host's `crossqr-switch serve` there. Over
+        // HTTPS, pass the CA it was started with: -Pcrossqr.switchUrl=https://… -Pcrossqr.switchCa=ca.pem.
+        fun quoted(text: String) = "\"" + text.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"") + "\""
+        buildConfigField("String", "SWITCH_URL", quoted(project.findProperty("crossqr.switchUrl")?.toString() ?: "http://127.0.0.1:8787"))
+        buildConfigField("String", "SWITCH_KEY", quoted(project.findProperty("crossqr.switchKey")?.toString() ?: ""))
+        buildConfigField("String", "SWITCH_CA", quoted(project.findProperty("crossqr.switchCa")?.let { file(it).readText() } ?: ""))
     }
     buildFeatures {
         compose = true
@@ -33,14 +36,18 @@ android {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
-    kotlinOptions { jvmTarget = "17" }
 }
+
+kotlin { compilerOptions { jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17) } }
 
 dependencies {
     implementation(project(":crossqr"))
     implementation(platform("androidx.compose:compose-bom:2024.12.01"))
     implementation("androidx.compose.material3:material3")
     implementation("androidx.activity:activity-compose:1.9.3")
+    implementation("androidx.fragment:fragment-ktx:1.8.5")
+    implementation("androidx.biometric:biometric:1.1.0")
+    implementation("androidx.lifecycle:lifecycle-viewmodel-compose:2.8.7")
     implementation("androidx.lifecycle:lifecycle-runtime-compose:2.8.7")
     implementation("androidx.camera:camera-camera2:1.4.1")
     implementation("androidx.camera:camera-lifecycle:1.4.1")

@@ -20,8 +20,9 @@ android {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
-    kotlinOptions { jvmTarget = "17" }
 }
+
+kotlin { compilerOptions { jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17) } }
 
 val cargoNdk by tasks.registering(Exec::class) {
     description = "Cross-builds libcrossqr.so for every ABI and generates the Kotlin bindings."

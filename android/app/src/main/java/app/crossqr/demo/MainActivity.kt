@@ -2,10 +2,10 @@ package app.crossqr.demo
 
 import android.Manifest
 import android.os.Bundle
-import androidx.activity.ComponentActivity
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.compose.setContent
 import androidx.activity.result.contract.ActivityResultContracts
+import androidx.activity.viewModels
 import androidx.camera.core.ImageAnalysis
 import androidx.camera.view.LifecycleCameraController
 import androidx.camera.view.PreviewView
@@ -17,79 +17,68 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalLifecycleOwner
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
-import app.crossqr.CrossqrException
-import app.crossqr.PaymentOutcome
-import app.crossqr.PaymentSession
-import app.crossqr.PaymentSummaryInfo
-import app.crossqr.Wallet
-import app.crossqr.WalletConfig
-import kotlinx.coroutines.launch
-import java.io.File
+import androidx.fragment.app.FragmentActivity
+import androidx.lifecycle.compose.LocalLifecycleOwner
+import app.crossqr.ErrorKind
+import java.lang.ref.WeakReference
 import java.math.BigDecimal
+import java.text.DecimalFormat
+import java.text.NumberFormat
+import java.text.ParsePosition
 import java.util.concurrent.Executors
 
-/** What the shell shows. Each state is filled from crossqr's results; the shell decides nothing. */
-sealed interface Screen {
-    data object Scan : Screen
-    data class Amount(val session: PaymentSession) : Screen
-    data class Confirm(val session: PaymentSession, val summary: PaymentSummaryInfo) : Screen
-    data class Done(val outcome: PaymentOutcome) : Screen
-    data class Problem(val error: CrossqrException.Failed) : Screen
-}
-
-class MainActivity : ComponentActivity() {
-    private val wallet by lazy {
-        Wallet(
-            WalletConfig(
-                baseUrl = BuildConfig.SWITCH_URL,
-                serverPublicKey = BuildConfig.SWITCH_KEY,
-                homeCurrency = "KHR",
-                locale = resources.configuration.locales[0].language,
-                journalPath = File(filesDir, "crossqr-journal.db").path,
-            ),
-            KeystoreSigner(),
-        )
-    }
+/** A FragmentActivity, so the payment key's BiometricPrompt can show over it. */
+class MainActivity : FragmentActivity() {
+    private val model: WalletViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        setContent { MaterialTheme { App(wallet) } }
+        setContent { MaterialTheme { App(model) } }
+    }
+
+    override fun onStart() {
+        super.onStart()
+        (application as CrossqrDemo).foreground = WeakReference(this)
+    }
+
+    override fun onStop() {
+        (application as CrossqrDemo).foreground = null
+        super.onStop()
     }
 }
 
-@Composable
-fun App(wallet: Wallet) {
-    var screen by remember { mutableStateOf<Screen>(Screen.Scan) }
-    val scope = rememberCoroutineScope()
-    // Every core call that can fail lands on the problem screen with crossqr's code and reason.
-    fun step(block: suspend () -> Screen) = scope.launch {
-        screen = try { block() } catch (e: CrossqrException.Failed) { Screen.Problem(e) }
-    }
-    LaunchedEffect(Unit) { step { wallet.register(); wallet.recover(3u); wallet.refreshRates(); Screen.Scan } }
+/** What the payer should make of a failure: the kind says it (an exhaustive `when`, no `else`). */
+fun advice(kind: ErrorKind): String = when (kind) {
+    ErrorKind.INVALID_INPUT -> "This code or amount cannot be paid."
+    ErrorKind.EXPIRED -> "This has expired: scan or quote again."
+    ErrorKind.REJECTED -> "Not paid: the payment was declined."
+    ErrorKind.NOT_SENT -> "Nothing was sent: try again."
+    ErrorKind.OUTCOME_UNKNOWN -> "Pending: do not pay again; crossqr will find out."
+    ErrorKind.SIGNER -> "The payment was not approved."
+    ErrorKind.BUSY -> "Busy: try again in a moment."
+    ErrorKind.INTERNAL -> "Something went wrong in crossqr."
+}
 
+@Composable
+fun App(model: WalletViewModel) {
     Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.spacedBy(16.dp)) {
-        when (val s = screen) {
-            Screen.Scan -> Camera { payload ->
-                step {
-                    val session = wallet.start(payload)
-                    if (session.needsAmount()) Screen.Amount(session) else Screen.Confirm(session, session.requestQuote())
-                }
-            }
-            is Screen.Amount -> AmountEntry(s.session.merchantName() ?: "") { amount ->
-                step { s.session.enterAmount(amount); Screen.Confirm(s.session, s.session.requestQuote()) }
-            }
+        when (val s = model.screen) {
+            Screen.Starting -> Text("Starting…")
+            Screen.Scan -> Camera(model::scanned)
+            is Screen.Amount -> AmountEntry(s.session.merchantName() ?: "") { model.enter(s.session, it) }
             is Screen.Confirm -> {
                 Text(s.summary.merchantName ?: "", style = MaterialTheme.typography.headlineSmall)
                 for (line in s.summary.lines) {
@@ -98,45 +87,69 @@ fun App(wallet: Wallet) {
                         Text(line.value)
                     }
                 }
-                Button(onClick = { step { Screen.Done(s.session.pay()) } }) { Text("Pay ${s.summary.total}") }
+                Button(onClick = { model.pay(s.session) }) { Text("Pay ${s.summary.total}") }
             }
             is Screen.Done -> {
-                Text("${s.outcome.state} — ${s.outcome.paymentId}")
-                s.outcome.failureReason?.let { Text(it) }
-                Button(onClick = { screen = Screen.Scan }) { Text("Scan again") }
+                Text("${s.result.state} — ${s.result.paymentId}")
+                s.result.note?.let { Text(it.message) }
+                if (s.result.needsAttention) Text("Needs attention: contact support with this payment id.")
+                Button(onClick = model::scanAgain) { Text("Scan again") }
             }
             is Screen.Problem -> {
+                Text(advice(s.error.kind))
                 Text(s.error.reason)
                 Text(s.error.code, style = MaterialTheme.typography.labelSmall)
-                Button(onClick = { screen = Screen.Scan }) { Text("Scan again") }
+                Button(onClick = model::scanAgain) { Text("Scan again") }
             }
         }
     }
 }
 
+/**
+ * The amount as typed in the phone's locale ("2,50" in French), read whole and exactly, or null.
+ * No grouping separators: "1.000" on a German phone is refused, never guessed to be 1 or 1000.
+ */
+fun parseAmount(text: String): BigDecimal? {
+    val typed = text.trim()
+    val format = (NumberFormat.getNumberInstance() as DecimalFormat).apply { isParseBigDecimal = true; isGroupingUsed = false }
+    val at = ParsePosition(0)
+    val amount = format.parse(typed, at) as BigDecimal?
+    return amount.takeIf { typed.isNotEmpty() && at.index == typed.length }
+}
+
 @Composable
 fun AmountEntry(merchant: String, onAmount: (BigDecimal) -> Unit) {
     var text by remember { mutableStateOf("") }
+    var wrong by remember { mutableStateOf(false) }
     Text(merchant, style = MaterialTheme.typography.headlineSmall)
-    androidx.compose.material3.OutlinedTextField(value = text, onValueChange = { text = it }, label = { Text("Amount") })
-    Button(onClick = { text.toBigDecimalOrNull()?.let(onAmount) }) { Text("Continue") }
+    OutlinedTextField(
+        value = text,
+        onValueChange = { text = it; wrong = false },
+        label = { Text("Amount") },
+        isError = wrong,
+        supportingText = { if (wrong) Text("Not an amount") },
+    )
+    // crossqr decides what the currency allows (too many decimals, zero, …): the shell only reads the number.
+    Button(onClick = { parseAmount(text)?.let(onAmount) ?: run { wrong = true } }) { Text("Continue") }
 }
 
 @Composable
 fun Camera(onCode: (String) -> Unit) {
-    val context = androidx.compose.ui.platform.LocalContext.current
+    val context = LocalContext.current
     val owner = LocalLifecycleOwner.current
     var granted by remember { mutableStateOf(false) }
     val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted = it }
     LaunchedEffect(Unit) { ask.launch(Manifest.permission.CAMERA) }
     if (!granted) return Text("crossqr needs the camera to read payment codes.")
+    val analysis = remember { Executors.newSingleThreadExecutor() }
+    DisposableEffect(Unit) { onDispose { analysis.shutdown() } }
     AndroidView(modifier = Modifier.fillMaxSize(), factory = {
         PreviewView(it).apply {
             controller = LifecycleCameraController(context).apply {
                 imageAnalysisBackpressureStrategy = ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST
                 // Scanning runs off the main thread, one crossqr session for the camera; every frame stays
                 // within the camera budget.
-                setImageAnalysisAnalyzer(Executors.newSingleThreadExecutor(), QrAnalyzer(onCode))
+                setImageAnalysisAnalyzer(analysis, QrAnalyzer(onCode))
                 bindToLifecycle(owner)
             }
         }

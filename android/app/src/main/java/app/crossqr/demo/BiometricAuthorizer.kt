@@ -1,0 +1,123 @@
+package app.crossqr.demo
+
+import android.os.Build
+import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyPermanentlyInvalidatedException
+import android.security.keystore.KeyProperties
+import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
+import androidx.biometric.BiometricPrompt
+import androidx.core.content.ContextCompat
+import androidx.fragment.app.FragmentActivity
+import app.crossqr.CrossqrException
+import app.crossqr.ErrorKind
+import app.crossqr.Signer
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
+import java.security.GeneralSecurityException
+import java.security.KeyPairGenerator
+import java.security.KeyStore
+import java.security.PrivateKey
+import java.security.ProviderException
+import java.security.Signature
+import java.security.spec.ECGenParameterSpec
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+
+/**
+ * The payment key: P-256 in StrongBox where the phone has one (the TEE otherwise), usable only after a
+ * strong biometric for each use. crossqr asks it once per payment, when the payer confirms — `sign`
+ * suspends while BiometricPrompt is on screen — and never for retries or recovery.
+ */
+class BiometricAuthorizer(
+    private val host: () -> FragmentActivity?,
+    private val alias: String = "crossqr-payment-key",
+) : Signer {
+    private val store = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
+
+    /** The key, made on first use; a phone without a secure lock screen or an enrolled biometric cannot make it. */
+    private fun key(): PrivateKey {
+        if (!store.containsAlias(alias)) {
+            try {
+                try {
+                    generate(strongBox = Build.VERSION.SDK_INT >= 28)
+                } catch (e: ProviderException) { // StrongBoxUnavailableException: no StrongBox on this phone
+                    generate(strongBox = false)
+                }
+            } catch (e: GeneralSecurityException) { // InvalidAlgorithmParameterException: no lock screen, no biometric
+                throw failed("signer_unavailable", "set a screen lock and enrol a fingerprint or face to approve payments")
+            }
+        }
+        return store.getKey(alias, null) as PrivateKey
+    }
+
+    private fun generate(strongBox: Boolean) {
+        val spec = KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_SIGN)
+            .setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))
+            .setDigests(KeyProperties.DIGEST_SHA256)
+            .setUserAuthenticationRequired(true)
+            .setInvalidatedByBiometricEnrollment(true)
+            .apply {
+                if (Build.VERSION.SDK_INT >= 30) setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG)
+                if (strongBox && Build.VERSION.SDK_INT >= 28) setIsStrongBoxBacked(true)
+            }
+            .build()
+        KeyPairGenerator.getInstance(KeyProperties.KEY_ALGORITHM_EC, "AndroidKeyStore").apply {
+            initialize(spec)
+            generateKeyPair()
+        }
+    }
+
+    override fun publicKeySpki(): ByteArray {
+        key()
+        return store.getCertificate(alias)?.publicKey?.encoded
+            ?: throw failed("signer_unavailable", "the payment key is gone from the Keystore")
+    }
+
+    override suspend fun sign(message: ByteArray): ByteArray {
+        val signature = try {
+            Signature.getInstance("SHA256withECDSA").apply { initSign(key()) }
+        } catch (e: KeyPermanentlyInvalidatedException) {
+            // A fingerprint was added or removed: this key is void for good. It is deleted so a fresh
+            // one can be made, but the backend keeps the key it was first given (a stolen device key
+            // must not swap it): the new key needs the wallet operator's re-enrolment, out of band.
+            store.deleteEntry(alias)
+            throw failed("signer_unavailable", "a biometric change voided the payment key; re-enrol it with your wallet")
+        }
+        val activity = host() ?: throw failed("signer_unavailable", "no screen to ask the payer on")
+        val unlocked = withContext(Dispatchers.Main) {
+            suspendCancellableCoroutine<Signature> { waiting ->
+                val prompt = BiometricPrompt(activity, ContextCompat.getMainExecutor(activity),
+                    object : BiometricPrompt.AuthenticationCallback() {
+                        override fun onAuthenticationSucceeded(result: BiometricPrompt.AuthenticationResult) {
+                            waiting.resume(result.cryptoObject?.signature ?: signature)
+                        }
+
+                        override fun onAuthenticationError(code: Int, text: CharSequence) {
+                            waiting.resumeWithException(failed(codeFor(code), text.toString()))
+                        }
+                    })
+                prompt.authenticate(
+                    BiometricPrompt.PromptInfo.Builder()
+                        .setTitle("Approve the payment")
+                        .setNegativeButtonText("Cancel")
+                        .setAllowedAuthenticators(BIOMETRIC_STRONG)
+                        .build(),
+                    BiometricPrompt.CryptoObject(signature),
+                )
+                // Cancellation may come from any thread (crossqr dropping the call); the prompt is the UI's.
+                waiting.invokeOnCancellation { activity.runOnUiThread { prompt.cancelAuthentication() } }
+            }
+        }
+        return withContext(Dispatchers.IO) { unlocked.run { update(message); sign() } }
+    }
+
+    /** BiometricPrompt's error as the signer code crossqr shows. */
+    private fun codeFor(error: Int): String = when (error) {
+        BiometricPrompt.ERROR_USER_CANCELED, BiometricPrompt.ERROR_NEGATIVE_BUTTON, BiometricPrompt.ERROR_CANCELED -> "signer_cancelled"
+        BiometricPrompt.ERROR_LOCKOUT, BiometricPrompt.ERROR_LOCKOUT_PERMANENT -> "signer_locked"
+        else -> "signer_unavailable" // no biometrics enrolled, no hardware, …
+    }
+
+    private fun failed(code: String, reason: String) = CrossqrException.Failed(ErrorKind.SIGNER, code, reason)
+}

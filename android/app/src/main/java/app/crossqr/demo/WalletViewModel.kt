@@ -1,0 +1,75 @@
+package app.crossqr.demo
+
+import android.app.Application
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.viewModelScope
+import app.crossqr.CrossqrException
+import app.crossqr.PaymentResult
+import app.crossqr.PaymentSession
+import app.crossqr.PaymentSummary
+import app.crossqr.Wallet
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import java.math.BigDecimal
+
+/** What the shell shows. Each state is filled from crossqr's results; the shell decides nothing. */
+sealed interface Screen {
+    data object Starting : Screen
+    data object Scan : Screen
+    data class Amount(val session: PaymentSession) : Screen
+    data class Confirm(val session: PaymentSession, val summary: PaymentSummary) : Screen
+    data class Done(val result: PaymentResult) : Screen
+    data class Problem(val error: CrossqrException.Failed) : Screen
+}
+
+/**
+ * The flow's steps, in a scope that survives rotation (viewModelScope). Should the app go away
+ * mid-payment, nothing is lost either: the core finishes the step on its own thread and `recover()`
+ * reconciles it at the next start.
+ */
+class WalletViewModel(app: Application) : AndroidViewModel(app) {
+    private lateinit var wallet: Wallet
+
+    var screen by mutableStateOf<Screen>(Screen.Starting)
+        private set
+
+    init {
+        start()
+    }
+
+    /** Opens the wallet (a refused configuration lands on the problem screen), registers, recovers. */
+    private fun start() = step {
+        wallet = withContext(Dispatchers.IO) { getApplication<CrossqrDemo>().wallet() }
+        wallet.register()
+        wallet.recover(3u)
+        wallet.refreshRates()
+        Screen.Scan
+    }
+
+    /** Runs a core step; any failure lands on the problem screen with crossqr's kind, code and reason. */
+    private fun step(block: suspend () -> Screen) {
+        viewModelScope.launch { screen = try { block() } catch (e: CrossqrException.Failed) { Screen.Problem(e) } }
+    }
+
+    fun scanned(payload: String) = step {
+        val session = wallet.start(payload)
+        if (session.needsAmount()) Screen.Amount(session) else Screen.Confirm(session, session.requestQuote())
+    }
+
+    fun enter(session: PaymentSession, amount: BigDecimal) = step {
+        session.enterAmount(amount)
+        Screen.Confirm(session, session.requestQuote())
+    }
+
+    /** Confirming asks the payment key (BiometricPrompt), journals the payment, then sends it. */
+    fun pay(session: PaymentSession) = step { Screen.Done(session.pay()) }
+
+    /** Back to the camera; to the start-up step again when the wallet never opened. */
+    fun scanAgain() {
+        if (::wallet.isInitialized) screen = Screen.Scan else { screen = Screen.Starting; start() }
+    }
+}
