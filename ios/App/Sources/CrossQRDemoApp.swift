@@ -1,59 +1,106 @@
 import CrossQR
 import SwiftUI
 
-/// A thin wallet shell: camera, three screens, the Secure Enclave. Every decision is crossqr's.
+/// A thin wallet shell: camera, four screens, the Secure Enclave. Every decision is crossqr's.
 @main
 struct CrossQRDemoApp: App {
+    /// One model, so one wallet, for the app's life (a second wallet on the journal is `journal_locked`).
+    @StateObject private var model = WalletModel()
+
     var body: some Scene {
-        WindowGroup { ContentView(model: WalletModel()) }
+        WindowGroup { ContentView(model: model) }
     }
 }
 
 /// What the shell shows; each state is filled from crossqr's results.
 enum Screen {
+    case starting
     case scan
     case amount(PaymentSession)
-    case confirm(PaymentSession, PaymentSummaryInfo)
-    case done(PaymentOutcome)
+    case confirm(PaymentSession, PaymentSummary)
+    case done(PaymentResult)
     case problem(CrossqrError)
 }
 
+/// What the payer should make of a failure: the kind says it (an exhaustive switch, no `default`).
+func advice(_ kind: ErrorKind) -> String {
+    switch kind {
+    case .invalidInput: return "This code or amount cannot be paid."
+    case .expired: return "This has expired: scan or quote again."
+    case .rejected: return "Not paid: the payment was declined."
+    case .notSent: return "Nothing was sent: try again."
+    case .outcomeUnknown: return "Pending: do not pay again; crossqr will find out."
+    case .signer: return "The payment was not approved."
+    case .busy: return "Busy: try again in a moment."
+    case .internal: return "Something went wrong in crossqr."
+    }
+}
+
+/// The flow's steps. The model, not a view, owns them: a view that goes away mid-payment cancels
+/// nothing, and should the app be killed the core's journal and `recover()` finish the payment.
 @MainActor
 final class WalletModel: ObservableObject {
-    @Published var screen: Screen = .scan
+    @Published var screen: Screen = .starting
     private var wallet: Wallet?
+    /// The wallet opened, registered and recovered.
+    private var ready = false
+
+    #if DEBUG
+    static let debug = true
+    #else
+    static let debug = false
+    #endif
 
     init() {
+        start()
+    }
+
+    /// Opens the wallet (a refused configuration lands on the problem screen), registers, recovers.
+    func start() {
+        screen = .starting
         let info = Bundle.main.infoDictionary ?? [:]
         let journal = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
         try? FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
-        step {
-            let wallet = try Wallet(
+        step { [self] in
+            let wallet = try self.wallet ?? Wallet(
                 config: WalletConfig(baseUrl: info["CrossQRSwitchURL"] as? String ?? "",
                                      serverPublicKey: info["CrossQRSwitchKey"] as? String ?? "",
                                      homeCurrency: "JPY",
-                                     locale: Locale.current.language.languageCode?.identifier ?? "en",
-                                     journalPath: journal.appendingPathComponent("crossqr-journal.db").path),
-                signer: try SecureEnclaveSigner())
+                                     // The first of the user's languages crossqr displays (English when none is).
+                                     locale: displayLocale(preferences: Locale.preferredLanguages),
+                                     journalPath: journal.appendingPathComponent("crossqr-journal.db").path,
+                                     // The backend's CA, not the system trust store; plain HTTP only to
+                                     // loopback in debug builds (the simulator shares the Mac's).
+                                     tlsCaPem: Bundle.main.url(forResource: "switch-ca", withExtension: "pem")
+                                         .flatMap { try? String(contentsOf: $0, encoding: .utf8) },
+                                     allowHttpLoopback: Self.debug),
+                signer: try SecureEnclaveSigner(tag: "app.crossqr.device-key", userPresence: false),
+                authorizer: try SecureEnclaveSigner(tag: "app.crossqr.payment-key", userPresence: true))
             self.wallet = wallet
             try await wallet.register()
             _ = try await wallet.recover(rounds: 3)
             try await wallet.refreshRates()
+            self.ready = true
             return .scan
         }
+    }
+
+    /// Back to the camera; through the start-up step again when it never completed.
+    func scanAgain() {
+        if ready { screen = .scan } else { start() }
     }
 
     /// Runs a core step; any failure shows crossqr's code and reason.
     func step(_ body: @escaping () async throws -> Screen) {
         Task {
             do { screen = try await body() } catch let error as CrossqrError { screen = .problem(error) } catch {
-                screen = .problem(.Failed(code: "unexpected", reason: "\(error)"))
+                screen = .problem(.Failed(kind: .internal, code: "internal", reason: "\(error)"))
             }
         }
     }
 
     func scanned(_ payload: String) {
-        guard case .scan = screen, let wallet else { return }
+        guard case .scan = screen, ready, let wallet else { return }
         step {
             let session = try await wallet.start(payload: payload)
             return try session.needsAmount() ? .amount(session) : .confirm(session, try await session.requestQuote())
@@ -67,47 +114,63 @@ final class WalletModel: ObservableObject {
         }
     }
 
+    /// Confirming asks the payment key (Face ID), journals the payment, then sends it.
     func pay(_ session: PaymentSession) {
         step { .done(try await session.pay()) }
     }
 }
 
+/// The amount as typed in the user's locale ("2,50" in French), read whole and exactly, or nil. Digits
+/// and one decimal separator only: "1.000" on a German phone is refused, never guessed to be 1 or 1000.
+func parseAmount(_ text: String, locale: Locale = .current) -> Decimal? {
+    let typed = text.trimmingCharacters(in: .whitespaces)
+    let separator = locale.decimalSeparator ?? "."
+    let pattern = "^[0-9]+(" + NSRegularExpression.escapedPattern(for: separator) + "[0-9]+)?$"
+    guard typed.range(of: pattern, options: .regularExpression) != nil else { return nil }
+    return Decimal(string: typed.replacingOccurrences(of: separator, with: "."), locale: Locale(identifier: "en_US_POSIX"))
+}
+
 struct ContentView: View {
     @ObservedObject var model: WalletModel
     @State private var amountText = ""
+    @State private var wrongAmount = false
 
     var body: some View {
         switch model.screen {
+        case .starting:
+            ProgressView("Starting…")
         case .scan:
             ScannerView { payload in Task { @MainActor in model.scanned(payload) } }.ignoresSafeArea()
         case let .amount(session):
             Form {
                 Text((try? session.merchantName()) ?? "").font(.title2)
                 TextField("Amount", text: $amountText).keyboardType(.decimalPad)
+                    .onChange(of: amountText) { _ in wrongAmount = false }
+                if wrongAmount { Text("Not an amount").foregroundStyle(.red) }
                 Button("Continue") {
-                    if let amount = Decimal(string: amountText, locale: Locale(identifier: "en_US_POSIX")) {
-                        model.enter(amount, for: session)
-                    }
+                    if let amount = parseAmount(amountText) { model.enter(amount, for: session) } else { wrongAmount = true }
                 }
             }
         case let .confirm(session, summary):
             List {
                 Section(summary.merchantName ?? "") {
-                    ForEach(summary.lines, id: \.key) { line in LabeledContent(line.label, value: line.value) }
+                    ForEach(summary.lines, id: \.key) { line in LabeledContent { Text(line.value) } label: { Text(line.label) } }
                 }
                 Button("Pay \(summary.total)") { model.pay(session) }
             }
-        case let .done(outcome):
+        case let .done(result):
             VStack(spacing: 16) {
-                Text("\(String(describing: outcome.state)) — \(outcome.paymentId)")
-                if let reason = outcome.failureReason { Text(reason) }
-                Button("Scan again") { model.screen = .scan }
+                Text("\(String(describing: result.state)) — \(result.paymentId)")
+                if let note = result.note { Text(note.message) }
+                if result.needsAttention { Text("Needs attention: contact support with this payment id.") }
+                Button("Scan again") { model.scanAgain() }
             }
         case let .problem(error):
             VStack(spacing: 16) {
+                Text(advice(error.kind))
                 Text(error.description)
                 Text(error.code).font(.caption)
-                Button("Scan again") { model.screen = .scan }
+                Button("Scan again") { model.scanAgain() }
             }
         }
     }
