@@ -16,7 +16,8 @@ struct CrossQRDemoApp: App {
 enum Screen {
     case starting
     case scan
-    case amount(PaymentSession)
+    /// The payer enters the amount of a static code, the tip a code asks for, or both.
+    case amount(PaymentSession, amount: Bool, tip: Bool)
     case confirm(PaymentSession, PaymentSummary)
     case done(PaymentResult)
     case problem(CrossqrError)
@@ -103,13 +104,16 @@ final class WalletModel: ObservableObject {
         guard case .scan = screen, ready, let wallet else { return }
         step {
             let session = try await wallet.start(payload: payload)
-            return try session.needsAmount() ? .amount(session) : .confirm(session, try await session.requestQuote())
+            let (amount, tip) = (try session.needsAmount(), try session.asksForTip())
+            return amount || tip ? .amount(session, amount: amount, tip: tip) : .confirm(session, try await session.requestQuote())
         }
     }
 
-    func enter(_ amount: Decimal, for session: PaymentSession) {
+    /// The amount (static code) and the tip (a code that asks for one), each nil when not asked for.
+    func enter(amount: Decimal?, tip: Decimal?, for session: PaymentSession) {
         step {
-            try session.enterAmount(amount: amount)
+            if let amount { try session.enterAmount(amount: amount) }
+            if let tip { try session.enterTip(tip: tip) }
             return .confirm(session, try await session.requestQuote())
         }
     }
@@ -133,6 +137,7 @@ func parseAmount(_ text: String, locale: Locale = .current) -> Decimal? {
 struct ContentView: View {
     @ObservedObject var model: WalletModel
     @State private var amountText = ""
+    @State private var tipText = ""
     @State private var wrongAmount = false
 
     var body: some View {
@@ -141,14 +146,27 @@ struct ContentView: View {
             ProgressView("Starting…")
         case .scan:
             ScannerView { payload in Task { @MainActor in model.scanned(payload) } }.ignoresSafeArea()
-        case let .amount(session):
+        case let .amount(session, askAmount, askTip):
             Form {
                 Text((try? session.merchantName()) ?? "").font(.title2)
-                TextField("Amount", text: $amountText).keyboardType(.decimalPad)
-                    .onChange(of: amountText) { _ in wrongAmount = false }
+                if askAmount {
+                    TextField("Amount", text: $amountText).keyboardType(.decimalPad)
+                        .onChange(of: amountText) { _ in wrongAmount = false }
+                }
+                if askTip {
+                    TextField("Tip (optional)", text: $tipText).keyboardType(.decimalPad)
+                        .onChange(of: tipText) { _ in wrongAmount = false }
+                }
                 if wrongAmount { Text("Not an amount").foregroundStyle(.red) }
+                // crossqr decides what the currency allows; the shell only reads the numbers.
                 Button("Continue") {
-                    if let amount = parseAmount(amountText) { model.enter(amount, for: session) } else { wrongAmount = true }
+                    let amount = askAmount ? parseAmount(amountText) : nil
+                    let tip = askTip && !tipText.isEmpty ? parseAmount(tipText) : nil
+                    if (askAmount && amount == nil) || (askTip && !tipText.isEmpty && tip == nil) {
+                        wrongAmount = true
+                    } else {
+                        model.enter(amount: amount, tip: tip, for: session)
+                    }
                 }
             }
         case let .confirm(session, summary):

@@ -135,6 +135,30 @@ fun paymentTests() {
         }
     }
 
+    test("pay: a sticker that asks for a tip; the tip the payer enters is quoted, shown and paid to the merchant") {
+        // A static KHQR with 55=01 (tip prompt), built for this test: no amount, the payer enters both.
+        val sticker = "00020101021129130009cafe@aclb5204581453031165502015802KH5911Cafe Mekong6010Phnom Penh63041E07"
+        Switch().use { switch ->
+            val wallet = switch.wallet("USD")
+            runBlocking {
+                wallet.register()
+                val session = wallet.start(sticker)
+                assertEq(session.needsAmount() to session.asksForTip(), true to true, "amount and tip asked for")
+                session.enterAmount(BigDecimal("10000"))
+                expectFailure("too_many_decimals", "a tip finer than the riel allows", ErrorKind.INVALID_INPUT) {
+                    session.enterTip(BigDecimal("0.001"))
+                }
+                session.enterTip(BigDecimal("2000"))
+                val quote = session.requestQuote()
+                val tip = quote.lines.single { it.key == "tip" }
+                assertEq(tip.value to quote.merchantAmount, "KHR\u00a02,000" to "KHR\u00a012,000", "tip line and merchant amount")
+                assertEq(session.pay().state, SessionState.SETTLED, "outcome")
+                val paid = wallet.history().single()
+                assertEq(paid.creditCurrency to paid.credit, "KHR" to BigDecimal("12000"), "the merchant is credited price and tip")
+            }
+        }
+    }
+
     test("pay: a response lost after the switch committed still pays exactly once") {
         Switch("""{"faults":[{"path":"/v1/payments","fault":"drop_after_commit","times":1}]}""").use { switch ->
             val signer = JcaSigner()

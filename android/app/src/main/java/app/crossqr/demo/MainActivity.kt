@@ -78,7 +78,9 @@ fun App(model: WalletViewModel) {
         when (val s = model.screen) {
             Screen.Starting -> Text("Starting…")
             Screen.Scan -> Camera(model::scanned)
-            is Screen.Amount -> AmountEntry(s.session.merchantName() ?: "") { model.enter(s.session, it) }
+            is Screen.Amount -> AmountEntry(runCatching { s.session.merchantName() }.getOrNull() ?: "", s.amount, s.tip) { amount, tip ->
+                model.enter(s.session, amount, tip)
+            }
             is Screen.Confirm -> {
                 Text(s.summary.merchantName ?: "", style = MaterialTheme.typography.headlineSmall)
                 for (line in s.summary.lines) {
@@ -117,21 +119,31 @@ fun parseAmount(text: String): BigDecimal? {
     return amount.takeIf { typed.isNotEmpty() && at.index == typed.length }
 }
 
+/** An amount field and a tip field, each shown when the code asks for it; an empty tip is no tip. */
 @Composable
-fun AmountEntry(merchant: String, onAmount: (BigDecimal) -> Unit) {
-    var text by remember { mutableStateOf("") }
+fun AmountEntry(merchant: String, askAmount: Boolean, askTip: Boolean, onEnter: (BigDecimal?, BigDecimal?) -> Unit) {
+    var amount by remember { mutableStateOf("") }
+    var tip by remember { mutableStateOf("") }
     var wrong by remember { mutableStateOf(false) }
     Text(merchant, style = MaterialTheme.typography.headlineSmall)
-    OutlinedTextField(
-        value = text,
-        onValueChange = { text = it; wrong = false },
-        label = { Text("Amount") },
-        isError = wrong,
-        supportingText = { if (wrong) Text("Not an amount") },
-    )
-    // crossqr decides what the currency allows (too many decimals, zero, …): the shell only reads the number.
-    Button(onClick = { parseAmount(text)?.let(onAmount) ?: run { wrong = true } }) { Text("Continue") }
+    if (askAmount) NumberField("Amount", amount, wrong) { amount = it; wrong = false }
+    if (askTip) NumberField("Tip (optional)", tip, wrong) { tip = it; wrong = false }
+    // crossqr decides what the currency allows (too many decimals, zero, …): the shell only reads the numbers.
+    Button(onClick = {
+        val a = if (askAmount) parseAmount(amount) else null
+        val t = if (askTip && tip.isNotBlank()) parseAmount(tip) else null
+        if ((askAmount && a == null) || (askTip && tip.isNotBlank() && t == null)) wrong = true else onEnter(a, t)
+    }) { Text("Continue") }
 }
+
+@Composable
+fun NumberField(label: String, text: String, wrong: Boolean, onChange: (String) -> Unit) = OutlinedTextField(
+    value = text,
+    onValueChange = onChange,
+    label = { Text(label) },
+    isError = wrong,
+    supportingText = { if (wrong) Text("Not an amount") },
+)
 
 @Composable
 fun Camera(onCode: (String) -> Unit) {

@@ -20,7 +20,8 @@ import java.math.BigDecimal
 sealed interface Screen {
     data object Starting : Screen
     data object Scan : Screen
-    data class Amount(val session: PaymentSession) : Screen
+    /** The payer enters the amount of a static code, the tip a code asks for, or both. */
+    data class Amount(val session: PaymentSession, val amount: Boolean, val tip: Boolean) : Screen
     data class Confirm(val session: PaymentSession, val summary: PaymentSummary) : Screen
     data class Done(val result: PaymentResult) : Screen
     data class Problem(val error: CrossqrException.Failed) : Screen
@@ -57,11 +58,14 @@ class WalletViewModel(app: Application) : AndroidViewModel(app) {
 
     fun scanned(payload: String) = step {
         val session = wallet.start(payload)
-        if (session.needsAmount()) Screen.Amount(session) else Screen.Confirm(session, session.requestQuote())
+        val (amount, tip) = session.needsAmount() to session.asksForTip()
+        if (amount || tip) Screen.Amount(session, amount, tip) else Screen.Confirm(session, session.requestQuote())
     }
 
-    fun enter(session: PaymentSession, amount: BigDecimal) = step {
-        session.enterAmount(amount)
+    /** The amount (static code) and the tip (a code that asks for one), each null when not asked for. */
+    fun enter(session: PaymentSession, amount: BigDecimal?, tip: BigDecimal?) = step {
+        amount?.let { session.enterAmount(it) }
+        tip?.let { session.enterTip(it) }
         Screen.Confirm(session, session.requestQuote())
     }
 
