@@ -45,6 +45,8 @@ final class WalletModel: ObservableObject {
     private var wallet: Wallet?
     /// The wallet opened, registered and recovered.
     private var ready = false
+    /// A step is under way.
+    private var running = false
 
     #if DEBUG
     static let debug = true
@@ -91,9 +93,13 @@ final class WalletModel: ObservableObject {
         if ready { screen = .scan } else { start() }
     }
 
-    /// Runs a core step; any failure shows crossqr's code and reason.
+    /// Runs a core step; any failure shows crossqr's code and reason. A second tap while a step runs is
+    /// ignored, not a `busy` error.
     func step(_ body: @escaping () async throws -> Screen) {
+        guard !running else { return }
+        running = true
         Task {
+            defer { running = false }
             do { screen = try await body() } catch let error as CrossqrError { screen = .problem(error) } catch {
                 screen = .problem(.Failed(kind: .internal, code: "internal", reason: "\(error)"))
             }
@@ -168,6 +174,11 @@ struct ContentView: View {
                         model.enter(amount: amount, tip: tip, for: session)
                     }
                 }
+            }
+            .onAppear { // each payment starts empty
+                amountText = ""
+                tipText = ""
+                wrongAmount = false
             }
         case let .confirm(session, summary):
             List {

@@ -67,15 +67,15 @@ final class SecureEnclaveSigner: Signer, @unchecked Sendable {
     /// Signs on a dispatch queue, not a Swift concurrency thread: with `userPresence` the system prompt
     /// is up, and the call blocked, until the user answers.
     func sign(message: Data) async throws -> Data {
-        let (stored, tag, userPresence) = (key, tag, userPresence)
-        return try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global(qos: .userInitiated).async {
+        try await withCheckedThrowingContinuation { done in
+            // The signer (Sendable) is captured, not its SecKey (which Security does not mark Sendable).
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
                 done.resume(with: Result {
-                    var key = stored
-                    if userPresence {
+                    var key = self.key
+                    if self.userPresence {
                         let context = LAContext()
                         context.localizedReason = "Approve the payment"
-                        guard let bound = Self.find(tag, context: context) else {
+                        guard let bound = Self.find(self.tag, context: context) else {
                             throw CrossqrError.Failed(kind: .signer, code: "signer_unavailable", reason: "the payment key is gone")
                         }
                         key = bound

@@ -46,6 +46,8 @@ class BiometricAuthorizer(
                 }
             } catch (e: GeneralSecurityException) { // InvalidAlgorithmParameterException: no lock screen, no biometric
                 throw failed("signer_unavailable", "set a screen lock and enrol a fingerprint or face to approve payments")
+            } catch (e: ProviderException) { // the TEE itself refused
+                throw failed("signer_unavailable", "the Keystore cannot make a payment key: ${e.message ?: e}")
             }
         }
         return store.getKey(alias, null) as PrivateKey
@@ -78,13 +80,15 @@ class BiometricAuthorizer(
         val signature = try {
             Signature.getInstance("SHA256withECDSA").apply { initSign(key()) }
         } catch (e: KeyPermanentlyInvalidatedException) {
-            // A fingerprint was added or removed: this key is void for good. It is deleted so a fresh
-            // one can be made, but the backend keeps the key it was first given (a stolen device key
-            // must not swap it): the new key needs the wallet operator's re-enrolment, out of band.
-            store.deleteEntry(alias)
+            // A fingerprint was added or removed: this key is void for good. The backend keeps the key
+            // it was first given (a stolen device key must not swap it), so a fresh one would only be
+            // declined: the key stays until the wallet operator re-enrols the device, out of band.
             throw failed("signer_unavailable", "a biometric change voided the payment key; re-enrol it with your wallet")
+        } catch (e: GeneralSecurityException) {
+            throw failed("signing_failed", "Keystore: ${e.message ?: e}")
         }
-        val activity = host() ?: throw failed("signer_unavailable", "no screen to ask the payer on")
+        val activity = host()?.takeUnless { it.supportFragmentManager.isStateSaved }
+            ?: throw failed("signer_unavailable", "no screen to ask the payer on") // a prompt now would never show
         val unlocked = withContext(Dispatchers.Main) {
             suspendCancellableCoroutine<Signature> { waiting ->
                 val prompt = BiometricPrompt(activity, ContextCompat.getMainExecutor(activity),
@@ -109,7 +113,13 @@ class BiometricAuthorizer(
                 waiting.invokeOnCancellation { activity.runOnUiThread { prompt.cancelAuthentication() } }
             }
         }
-        return withContext(Dispatchers.IO) { unlocked.run { update(message); sign() } }
+        return withContext(Dispatchers.IO) {
+            try {
+                unlocked.run { update(message); sign() }
+            } catch (e: GeneralSecurityException) {
+                throw failed("signing_failed", "Keystore: ${e.message ?: e}")
+            }
+        }
     }
 
     /** BiometricPrompt's error as the signer code crossqr shows. */

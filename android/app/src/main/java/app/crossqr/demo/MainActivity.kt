@@ -15,6 +15,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
@@ -28,6 +29,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.fragment.app.FragmentActivity
@@ -55,7 +57,8 @@ class MainActivity : FragmentActivity() {
     }
 
     override fun onStop() {
-        (application as CrossqrDemo).foreground = null
+        val app = application as CrossqrDemo
+        if (app.foreground?.get() === this) app.foreground = null // a newer activity may already be on screen
         super.onStop()
     }
 }
@@ -115,7 +118,7 @@ fun parseAmount(text: String): BigDecimal? {
     val typed = text.trim()
     val format = (NumberFormat.getNumberInstance() as DecimalFormat).apply { isParseBigDecimal = true; isGroupingUsed = false }
     val at = ParsePosition(0)
-    val amount = format.parse(typed, at) as BigDecimal?
+    val amount = format.parse(typed, at) as? BigDecimal // NaN and ∞ parse as Double: not an amount
     return amount.takeIf { typed.isNotEmpty() && at.index == typed.length }
 }
 
@@ -141,6 +144,7 @@ fun NumberField(label: String, text: String, wrong: Boolean, onChange: (String) 
     value = text,
     onValueChange = onChange,
     label = { Text(label) },
+    keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Decimal),
     isError = wrong,
     supportingText = { if (wrong) Text("Not an amount") },
 )

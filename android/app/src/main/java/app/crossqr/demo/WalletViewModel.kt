@@ -7,11 +7,14 @@ import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
 import androidx.lifecycle.viewModelScope
 import app.crossqr.CrossqrException
+import app.crossqr.ErrorKind
 import app.crossqr.PaymentResult
 import app.crossqr.PaymentSession
 import app.crossqr.PaymentSummary
 import app.crossqr.Wallet
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import java.math.BigDecimal
@@ -34,6 +37,10 @@ sealed interface Screen {
  */
 class WalletViewModel(app: Application) : AndroidViewModel(app) {
     private lateinit var wallet: Wallet
+    /** The wallet opened, registered and recovered. */
+    private var ready = false
+    /** The step under way: a second tap while one runs is ignored, not a `busy` error. */
+    private var running: Job? = null
 
     var screen by mutableStateOf<Screen>(Screen.Starting)
         private set
@@ -48,12 +55,24 @@ class WalletViewModel(app: Application) : AndroidViewModel(app) {
         wallet.register()
         wallet.recover(3u)
         wallet.refreshRates()
+        ready = true
         Screen.Scan
     }
 
     /** Runs a core step; any failure lands on the problem screen with crossqr's kind, code and reason. */
     private fun step(block: suspend () -> Screen) {
-        viewModelScope.launch { screen = try { block() } catch (e: CrossqrException.Failed) { Screen.Problem(e) } }
+        if (running?.isActive == true) return
+        running = viewModelScope.launch {
+            screen = try {
+                block()
+            } catch (e: CrossqrException.Failed) {
+                Screen.Problem(e)
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) { // the Keystore, the JVM: never a crash, always the problem screen
+                Screen.Problem(CrossqrException.Failed(ErrorKind.INTERNAL, "internal", e.toString()))
+            }
+        }
     }
 
     fun scanned(payload: String) = step {
@@ -72,8 +91,8 @@ class WalletViewModel(app: Application) : AndroidViewModel(app) {
     /** Confirming asks the payment key (BiometricPrompt), journals the payment, then sends it. */
     fun pay(session: PaymentSession) = step { Screen.Done(session.pay()) }
 
-    /** Back to the camera; to the start-up step again when the wallet never opened. */
+    /** Back to the camera; through the start-up step again when it never completed. */
     fun scanAgain() {
-        if (::wallet.isInitialized) screen = Screen.Scan else { screen = Screen.Starting; start() }
+        if (ready) screen = Screen.Scan else { screen = Screen.Starting; start() }
     }
 }
