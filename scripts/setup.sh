@@ -22,6 +22,7 @@ if command -v rustup >/dev/null && ! rustup toolchain list | grep -q "^$pinned-"
 fi
 command -v node >/dev/null || { say "node is required (the official Bakong SDK, the Kotlin compiler)"; exit 1; }
 command -v java >/dev/null || { say "java is required (Java 17, for the Kotlin binding tests)"; exit 1; }
+command -v python3 >/dev/null || { say "python3 is required (schemathesis, for the switch's API fuzzing)"; exit 1; }
 
 # JNA, which the generated Kotlin bindings load the library through.
 if [ ! -f /usr/share/java/jna.jar ]; then
@@ -45,3 +46,14 @@ npm_ci() {
 npm_ci tests/node "the bakong-khqr SDK"
 # The Kotlin compiler with kotlin-stdlib and kotlinx-coroutines, for the host-side binding tests.
 npm_ci tests/kotlin "the Kotlin compiler"
+
+# Schemathesis and its dependencies, pinned, in a virtual environment of their own: installed when
+# missing or when the pins changed.
+venv=tests/api-fuzz/.venv stamp=tests/api-fuzz/.venv/.crossqr-requirements
+if ! cmp -s tests/api-fuzz/requirements.txt "$stamp" 2>/dev/null; then
+  say "installing schemathesis (pip, in $venv)"
+  rm -rf "$venv"
+  python3 -m venv "$venv" || { say "python3 cannot make a virtual environment (Debian: apt-get install python3-venv)"; exit 1; }
+  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/api-fuzz/requirements.txt >/dev/null
+  cp tests/api-fuzz/requirements.txt "$stamp"
+fi

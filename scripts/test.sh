@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, Rust unit/integration/property tests and doctests, the
 # official SDK cross-check, the API docs (warnings are errors), then the shipped library (size budget),
-# its Kotlin and Swift bindings, the Kotlin tests on the JVM, and the Swift tests where `swift` exists.
+# its Kotlin and Swift bindings, the Kotlin tests on the JVM, the Swift tests where `swift` exists, and
+# schemathesis against the switch's API contract.
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +13,4 @@ cargo test --workspace --locked
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 scripts/kotlin-tests.sh
 scripts/swift-tests.sh
+scripts/api-fuzz.sh
