@@ -25,6 +25,7 @@ ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551  # P-
 KEY = ec.generate_private_key(ec.SECP256R1())
 SPKI = KEY.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 DEVICE = hashlib.sha256(SPKI).hexdigest()[:32]
+SIGNATURE_PREFIX = "algorithm=ECDSA-P256-SHA256,keyVersion=1,signature="
 _last_time = [0]
 
 
@@ -41,24 +42,27 @@ def _b64url(raw: bytes) -> str:
 def _signature(message: bytes) -> str:
     r, s = decode_dss_signature(KEY.sign(message, ec.ECDSA(hashes.SHA256())))
     der = encode_dss_signature(r, min(s, ORDER - s))
-    return "algorithm=ECDSA-P256-SHA256,keyVersion=1,signature=" + _b64url(der)
+    return SIGNATURE_PREFIX + _b64url(der)
 
 
-def request_string(method: str, path: str, client: str, at: str, body: bytes) -> bytes:
-    return f"{method} {path}\n{client}.{at}.".encode() + body
+def _body(r: requests.PreparedRequest) -> bytes:
+    """The body bytes as they go on the wire (requests keeps a str or bytes, or None)."""
+    body = r.body or b""
+    return body.encode() if isinstance(body, str) else body
+
+
+def request_string(r: requests.PreparedRequest, client: str, at: str) -> bytes:
+    return f"{r.method} {r.path_url}\n{client}.{at}.".encode() + _body(r)
 
 
 class Signed(requests.auth.AuthBase):
     """Signs the prepared request: the exact path, query and body bytes that go on the wire."""
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        body = r.body or b""
-        if isinstance(body, str):
-            body = body.encode()
         at = _request_time()
         r.headers["Client-Id"] = DEVICE
         r.headers["Request-Time"] = at
-        r.headers["Signature"] = _signature(request_string(r.method, r.path_url, DEVICE, at, body))
+        r.headers["Signature"] = _signature(request_string(r, DEVICE, at))
         return r
 
 
@@ -84,20 +88,14 @@ def before_call(context, case, kwargs):
 def signed_for_its_request(ctx, response, case):
     """Every response carries a valid signature over its status, its request and its body."""
     sent = response.request
-    body = sent.body or b""
-    if isinstance(body, str):
-        body = body.encode()
     method, path = sent.method, sent.path_url
-    client, at = sent.headers.get("Client-Id", ""), sent.headers.get("Request-Time", "")
-    digest = hashlib.sha256(request_string(method, path, client, at, body)).hexdigest()
-    header = response.headers.get("signature", [None])[0] if isinstance(response.headers.get("signature"), list) \
-        else response.headers.get("signature")
-    answered_at = response.headers.get("response-time")
-    answered_at = answered_at[0] if isinstance(answered_at, list) else answered_at
-    prefix = "algorithm=ECDSA-P256-SHA256,keyVersion=1,signature="
-    if not header or not header.startswith(prefix) or not answered_at:
+    client = sent.headers.get("Client-Id", "")
+    digest = hashlib.sha256(request_string(sent, client, sent.headers.get("Request-Time", ""))).hexdigest()
+    header, answered_at = _header(response, "signature"), _header(response, "response-time")
+    if not header or not header.startswith(SIGNATURE_PREFIX) or not answered_at:
         raise AssertionError(f"{response.status_code} response to {method} {path} is not signed")
-    der = base64.urlsafe_b64decode(header[len(prefix):] + "=" * (-len(header[len(prefix):]) % 4))
+    encoded = header[len(SIGNATURE_PREFIX):]
+    der = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
     # The response names the authenticated device, or "-" when the request was not authenticated.
     for who in (client, "-"):
         signed = f"{response.status_code} {method} {path}\n{who}.{answered_at}.{digest}.".encode() + response.content
@@ -107,3 +105,9 @@ def signed_for_its_request(ctx, response, case):
         except InvalidSignature:
             continue
     raise AssertionError(f"{response.status_code} response to {method} {path}: signature does not verify")
+
+
+def _header(response, name: str):
+    """A response header's value (schemathesis keeps each as a list), or None."""
+    value = response.headers.get(name)
+    return value[0] if isinstance(value, list) and value else value
