@@ -1,26 +1,20 @@
 package app.crossqr.demo
 
 import android.os.Build
-import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
 import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
 import androidx.biometric.BiometricPrompt
 import androidx.core.content.ContextCompat
 import androidx.fragment.app.FragmentActivity
-import app.crossqr.CrossqrException
-import app.crossqr.ErrorKind
 import app.crossqr.Signer
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
 import java.security.GeneralSecurityException
-import java.security.KeyPairGenerator
-import java.security.KeyStore
 import java.security.PrivateKey
 import java.security.ProviderException
 import java.security.Signature
-import java.security.spec.ECGenParameterSpec
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
@@ -33,11 +27,9 @@ class BiometricAuthorizer(
     private val host: () -> FragmentActivity?,
     private val alias: String = "crossqr-payment-key",
 ) : Signer {
-    private val store = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
-
     /** The key, made on first use; a phone without a secure lock screen or an enrolled biometric cannot make it. */
     private fun key(): PrivateKey {
-        if (!store.containsAlias(alias)) {
+        if (!Keystore.store.containsAlias(alias)) {
             try {
                 try {
                     generate(strongBox = Build.VERSION.SDK_INT >= 28)
@@ -45,35 +37,24 @@ class BiometricAuthorizer(
                     generate(strongBox = false)
                 }
             } catch (e: GeneralSecurityException) { // InvalidAlgorithmParameterException: no lock screen, no biometric
-                throw failed("signer_unavailable", "set a screen lock and enrol a fingerprint or face to approve payments")
+                throw Keystore.failed("signer_unavailable", "set a screen lock and enrol a fingerprint or face to approve payments")
             } catch (e: ProviderException) { // the TEE itself refused
-                throw failed("signer_unavailable", "the Keystore cannot make a payment key: ${e.message ?: e}")
+                throw Keystore.failed("signer_unavailable", "the Keystore cannot make a payment key: ${e.message ?: e}")
             }
         }
-        return store.getKey(alias, null) as PrivateKey
+        return Keystore.store.getKey(alias, null) as PrivateKey
     }
 
-    private fun generate(strongBox: Boolean) {
-        val spec = KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_SIGN)
-            .setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))
-            .setDigests(KeyProperties.DIGEST_SHA256)
-            .setUserAuthenticationRequired(true)
-            .setInvalidatedByBiometricEnrollment(true)
-            .apply {
-                if (Build.VERSION.SDK_INT >= 30) setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG)
-                if (strongBox && Build.VERSION.SDK_INT >= 28) setIsStrongBoxBacked(true)
-            }
-            .build()
-        KeyPairGenerator.getInstance(KeyProperties.KEY_ALGORITHM_EC, "AndroidKeyStore").apply {
-            initialize(spec)
-            generateKeyPair()
-        }
+    private fun generate(strongBox: Boolean) = Keystore.generate(alias) {
+        setUserAuthenticationRequired(true)
+        setInvalidatedByBiometricEnrollment(true)
+        if (Build.VERSION.SDK_INT >= 30) setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG)
+        if (strongBox && Build.VERSION.SDK_INT >= 28) setIsStrongBoxBacked(true)
     }
 
     override fun publicKeySpki(): ByteArray {
         key()
-        return store.getCertificate(alias)?.publicKey?.encoded
-            ?: throw failed("signer_unavailable", "the payment key is gone from the Keystore")
+        return Keystore.publicKeySpki(alias)
     }
 
     override suspend fun sign(message: ByteArray): ByteArray {
@@ -83,12 +64,12 @@ class BiometricAuthorizer(
             // A fingerprint was added or removed: this key is void for good. The backend keeps the key
             // it was first given (a stolen device key must not swap it), so a fresh one would only be
             // declined: the key stays until the wallet operator re-enrols the device, out of band.
-            throw failed("signer_unavailable", "a biometric change voided the payment key; re-enrol it with your wallet")
+            throw Keystore.failed("signer_unavailable", "a biometric change voided the payment key; re-enrol it with your wallet")
         } catch (e: GeneralSecurityException) {
-            throw failed("signing_failed", "Keystore: ${e.message ?: e}")
+            throw Keystore.signingFailed(e)
         }
         val activity = host()?.takeUnless { it.supportFragmentManager.isStateSaved }
-            ?: throw failed("signer_unavailable", "no screen to ask the payer on") // a prompt now would never show
+            ?: throw Keystore.failed("signer_unavailable", "no screen to ask the payer on") // a prompt now would never show
         val unlocked = withContext(Dispatchers.Main) {
             suspendCancellableCoroutine<Signature> { waiting ->
                 val prompt = BiometricPrompt(activity, ContextCompat.getMainExecutor(activity),
@@ -98,7 +79,7 @@ class BiometricAuthorizer(
                         }
 
                         override fun onAuthenticationError(code: Int, text: CharSequence) {
-                            waiting.resumeWithException(failed(codeFor(code), text.toString()))
+                            waiting.resumeWithException(Keystore.failed(codeFor(code), text.toString()))
                         }
                     })
                 prompt.authenticate(
@@ -117,7 +98,7 @@ class BiometricAuthorizer(
             try {
                 unlocked.run { update(message); sign() }
             } catch (e: GeneralSecurityException) {
-                throw failed("signing_failed", "Keystore: ${e.message ?: e}")
+                throw Keystore.signingFailed(e)
             }
         }
     }
@@ -128,6 +109,4 @@ class BiometricAuthorizer(
         BiometricPrompt.ERROR_LOCKOUT, BiometricPrompt.ERROR_LOCKOUT_PERMANENT -> "signer_locked"
         else -> "signer_unavailable" // no biometrics enrolled, no hardware, …
     }
-
-    private fun failed(code: String, reason: String) = CrossqrException.Failed(ErrorKind.SIGNER, code, reason)
 }
