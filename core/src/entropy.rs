@@ -56,6 +56,11 @@ pub fn random_id(entropy: &dyn Entropy) -> Option<String> {
     entropy.fill(&mut bytes).then(|| crate::sign::hex(&bytes))
 }
 
+/// True for an id [`random_id`] makes: 32 lowercase hex digits (payment, quote and device ids).
+pub fn is_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// A uniform fraction in [0, 1], or one half without randomness.
 pub fn unit_fraction(entropy: &dyn Entropy) -> f64 {
     let mut bytes = [0u8; 4];

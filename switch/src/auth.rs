@@ -16,13 +16,14 @@ fn refuse(code: BackendCode, message: impl Into<String>) -> (BackendCode, String
     (code, message.into())
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// A header's value as text, if present and ASCII.
+pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// True for a device id: 32 lowercase hex digits.
 pub fn is_device_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    crossqr_core::entropy::is_id(id)
 }
 
 /// True for the paths every request to which must be signed.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use crossqr_core::api::FAULT_HEADER;
@@ -15,7 +15,7 @@ use crossqr_core::api::wire::{BackendCode, ErrorBody, ErrorDetail};
 use crossqr_core::sign::message;
 
 use crate::AppState;
-use crate::auth::{authenticate, is_device_id, needs_signature};
+use crate::auth::{authenticate, header, is_device_id, needs_signature};
 use crate::faults::Fault;
 
 /// Largest request body accepted.
@@ -30,10 +30,6 @@ pub fn error(code: BackendCode, message: impl Into<String>) -> Response {
     let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = ErrorBody { error: ErrorDetail { code: code.as_str().to_owned(), message: message.into() } };
     (status, axum::Json(body)).into_response()
-}
-
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// A response whose body fails mid-stream: the connection is closed without a usable answer.

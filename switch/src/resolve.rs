@@ -1,6 +1,7 @@
 //! Sandbox resolution of codes only the network can expand (Alipay+, Weixin Pay): a configured order,
 //! or one derived deterministically from the code, so the same code always resolves the same way.
 
+use crossqr_core::PaymentCode;
 use crossqr_core::api::wire::{Amount, BackendCode, ResolvedCode};
 
 use crate::config::SwitchConfig;
@@ -8,6 +9,15 @@ use crate::config::SwitchConfig;
 /// The order behind `payload`, judging the code's expiry at `now_ms` (the switch's clock).
 pub fn resolve(config: &SwitchConfig, payload: &str, now_ms: i64) -> Result<ResolvedCode, (BackendCode, String)> {
     let code = crossqr_core::parse_at(payload, now_ms).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
+    resolve_code(config, &code, payload)
+}
+
+/// The order behind `code`, already parsed from `payload`.
+pub fn resolve_code(
+    config: &SwitchConfig,
+    code: &PaymentCode,
+    payload: &str,
+) -> Result<ResolvedCode, (BackendCode, String)> {
     if !code.needs_resolution() {
         return Err((
             BackendCode::UnsupportedCode,

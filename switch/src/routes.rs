@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
+use crossqr_core::PaymentCode;
 use crossqr_core::api::wire::{
     self, Amount, BackendCode, Device as DeviceBody, DeviceRegistration, ErrorBody, ErrorDetail, Failure, FaultRule,
     Payment, PaymentOutcome, PaymentRequest, QuoteBody, QuoteRequest, Rates, ResolveRequest, ServerKey, same_amount,
@@ -98,7 +99,7 @@ type Refusal = (BackendCode, String);
 
 /// The code a quote or payment names must ask for `credit`: a dynamic code's amount plus the
 /// convenience fee it asks for and the tip entered; a resolved code's order, by id and amount; a code
-/// without an amount, its currency.
+/// without an amount, its currency. Returns the parsed code.
 fn check_code(
     state: &AppState,
     payload: &str,
@@ -106,18 +107,18 @@ fn check_code(
     credit: &Money,
     tip: Option<&Amount>,
     now_ms: i64,
-) -> Result<(), Refusal> {
+) -> Result<PaymentCode, Refusal> {
     let code = crossqr_core::parse_at(payload, now_ms)
         .map_err(|e| (BackendCode::UnsupportedCode, format!("payload: {}", e.message)))?;
     if code.needs_resolution() {
-        let order = crate::resolve::resolve(&state.config, payload, now_ms)?;
+        let order = crate::resolve::resolve_code(&state.config, &code, payload)?;
         if order_id != Some(order.order_id.as_str()) {
             return Err((BackendCode::CodeMismatch, format!("the code's order is {}", order.order_id)));
         }
         if !same_amount(&order.amount, &Amount::from(credit)) {
             return Err((BackendCode::AmountMismatch, format!("the order asks {:?}", order.amount)));
         }
-        return Ok(());
+        return Ok(code);
     }
     if order_id.is_some() {
         return Err((BackendCode::CodeMismatch, "this code has no order to pay".into()));
@@ -144,7 +145,7 @@ fn check_code(
             }
         }
     }
-    Ok(())
+    Ok(code)
 }
 
 async fn quote(State(state): Shared, Extension(Device(device)): Extension<Device>, bytes: Bytes) -> Response {
@@ -225,7 +226,7 @@ fn repeat(stored: &StoredPayment, device: &str, canonical: &str) -> Response {
 
 fn payment_request(bytes: &Bytes) -> Result<(PaymentRequest, String), Refusal> {
     let req: PaymentRequest = body(bytes).map_err(|e| (BackendCode::InvalidRequest, e))?;
-    if !crate::auth::is_device_id(&req.payment_id) {
+    if !crossqr_core::entropy::is_id(&req.payment_id) {
         return Err((BackendCode::InvalidRequest, "payment_id must be 32 lowercase hex digits".into()));
     }
     let canonical = serde_json::to_string(&req).unwrap_or_default();
@@ -281,13 +282,13 @@ fn judge(state: &AppState, device: &str, req: &PaymentRequest, now: i64) -> Resu
     if !same_amount(&quoted.debit, &req.debit) || !same_amount(&quoted.credit, &req.credit) {
         return Err((BackendCode::AmountMismatch, "debit and credit must be exactly the quote's".into()));
     }
-    if quoted.payload_digest != wire::payload_digest(&req.payload) || quoted.order_id != req.order_id {
+    let digest = wire::payload_digest(&req.payload);
+    if quoted.payload_digest != digest || quoted.order_id != req.order_id {
         return Err((BackendCode::CodeMismatch, "the payment is not for the code its quote was made for".into()));
     }
-    check_authorization(state, device, req)?;
+    check_authorization(state, device, req, &digest)?;
     let credit = req.credit.to_money().map_err(|e| (BackendCode::InvalidRequest, format!("credit: {e}")))?;
-    check_code(state, &req.payload, req.order_id.as_deref(), &credit, asked.tip.as_ref(), now)?;
-    let code = crossqr_core::parse_at(&req.payload, now).map_err(|e| (BackendCode::UnsupportedCode, e.message))?;
+    let code = check_code(state, &req.payload, req.order_id.as_deref(), &credit, asked.tip.as_ref(), now)?;
     let failure = decline(state, &code, &req.debit);
     Ok(Payment {
         payment_id: req.payment_id.clone(),
@@ -302,8 +303,9 @@ fn judge(state: &AppState, device: &str, req: &PaymentRequest, now: i64) -> Resu
 }
 
 /// A device that registered an authorisation key must send the payer's authorisation of exactly this
-/// payment; one sent by a device without such a key must verify against its request key.
-fn check_authorization(state: &AppState, device: &str, req: &PaymentRequest) -> Result<(), Refusal> {
+/// payment (whose payload has `digest`); one sent by a device without such a key must verify against
+/// its request key.
+fn check_authorization(state: &AppState, device: &str, req: &PaymentRequest, digest: &str) -> Result<(), Refusal> {
     let db = |e: rusqlite::Error| (BackendCode::Internal, format!("database: {e}"));
     let key = match (state.store.authorization_key(device).map_err(db)?, &req.authorization) {
         (None, None) => return Ok(()),
@@ -318,15 +320,14 @@ fn check_authorization(state: &AppState, device: &str, req: &PaymentRequest) -> 
     };
     let key = crossqr_core::sign::PublicKey::from_spki_base64(&key)
         .map_err(|e| (BackendCode::Internal, format!("stored key: {e}")))?;
-    let digest = wire::payload_digest(&req.payload);
-    let approval = req.approval(device, &digest).string();
+    let approval = req.approval(device, digest).string();
     crossqr_core::sign::message::verify_value(&key, &approval, req.authorization.as_deref().unwrap_or_default())
         .map_err(|e| (BackendCode::AuthorizationInvalid, format!("authorization: {e}")))
 }
 
 /// Sandbox business rules that fail a payment definitely: an account named `decline…`, a debit over
 /// the configured limit.
-fn decline(state: &AppState, code: &crossqr_core::PaymentCode, debit: &wire::Amount) -> Option<Failure> {
+fn decline(state: &AppState, code: &PaymentCode, debit: &wire::Amount) -> Option<Failure> {
     if code.primary_account().is_some_and(|a| a.id.starts_with("decline")) {
         return Some(Failure { code: "declined".into(), message: "the merchant's account refused the payment".into() });
     }
