@@ -83,6 +83,7 @@ from_core!(
     crossqr_core::scan::ScanError,
     crossqr_core::sign::SignError,
     crossqr_core::api::ApiError,
+    crossqr_core::api::tls::TlsConfigError,
     crossqr_core::flow::FlowError
 );
 

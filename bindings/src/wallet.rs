@@ -12,7 +12,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crossqr_core::ErrorCode;
 use crossqr_core::api::ApiConfig;
 use crossqr_core::api::tls::TlsTrust;
 use crossqr_core::flow::{self, JournalState, Note, PaymentResult, SessionState, WalletBuilder};
@@ -20,6 +19,7 @@ use crossqr_core::money::{Currency, DisplayLocale, PaymentSummary};
 use crossqr_core::runtime::WalletRuntime;
 use crossqr_core::schemes::CodeSummary;
 use crossqr_core::sign::{self, DeviceKey, PublicKey, SignError, SignFuture};
+use crossqr_core::{ErrorCode, ErrorKind};
 
 use crate::{CrossqrError, Decimal};
 
@@ -40,14 +40,8 @@ pub trait Signer: Send + Sync {
 
 /// A host key store's refusal, keeping the signer codes the registry knows.
 fn signer_error(e: CrossqrError) -> SignError {
-    let code = ErrorCode::parse(e.code());
-    match code {
-        Some(
-            c @ (ErrorCode::SignerCancelled
-            | ErrorCode::SignerLocked
-            | ErrorCode::SignerUnavailable
-            | ErrorCode::SigningFailed),
-        ) => SignError::new(c, e.to_string()),
+    match ErrorCode::parse(e.code()) {
+        Some(c) if c.kind() == ErrorKind::Signer => SignError::new(c, e.to_string()),
         _ => SignError::new(ErrorCode::SigningFailed, format!("{}: {e}", e.code())),
     }
 }
@@ -265,8 +259,7 @@ impl Wallet {
             .tls_ca_pem
             .as_deref()
             .map(|pem| TlsTrust::from_pem(pem).and_then(|t| t.with_pins(&config.tls_pins)))
-            .transpose()
-            .map_err(|e| CrossqrError::new(ErrorCode::InvalidConfig, e.0))?;
+            .transpose()?;
         let api = ApiConfig {
             attempt_timeout: Duration::from_millis(u64::from(config.attempt_timeout_ms)),
             max_attempts: config.max_attempts,

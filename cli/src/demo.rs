@@ -73,16 +73,16 @@ pub fn run(tls: bool) -> Result<Outcome, CliError> {
 
 /// The switch, on loopback: plain HTTP, or HTTPS with the CA the wallets must trust.
 async fn start_switch(tls: bool) -> Result<(crossqr_switch::RunningSwitch, Option<TlsTrust>), CliError> {
-    let failed = |e: String| fail(ErrorCode::SwitchFailed)(e);
+    let failed = fail(ErrorCode::SwitchFailed);
     let switch = Switch::open(SwitchConfig::default(), Arc::new(SystemClock), Arc::new(SystemEntropy))
         .map_err(|e| failed(e.to_string()))?;
     if !tls {
         return Ok((switch.serve().await.map_err(|e| failed(e.to_string()))?, None));
     }
     let now_s = crossqr_core::clock::system_now_ms() / 1000;
-    let pki = TestPki::generate("crossqr demo CA", &ServerCert::loopback(now_s)).map_err(failed)?;
+    let pki = TestPki::generate("crossqr demo CA", &ServerCert::loopback(now_s)).map_err(&failed)?;
     let server = crossqr_switch::tls::server_config(&pki.cert_pem, &pki.key_pem).map_err(|e| failed(e.to_string()))?;
-    let trust = TlsTrust::from_pem(&pki.ca_pem).map_err(|e| failed(e.0))?;
+    let trust = TlsTrust::from_pem(&pki.ca_pem).map_err(|e| failed(e.to_string()))?;
     Ok((switch.serve_tls(server).await.map_err(|e| failed(e.to_string()))?, Some(trust)))
 }
 

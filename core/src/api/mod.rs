@@ -511,7 +511,7 @@ impl ApiClient {
 /// reqwest over the core's own rustls configuration: no redirects, no platform verifier.
 fn http_client(trust: Option<&tls::TlsTrust>, connect_timeout: Duration) -> Result<reqwest::Client, ApiError> {
     let config_error = |why: String| ApiError::new(ErrorKind::NotSent, ErrorCode::InvalidConfig, why);
-    let tls = tls::client_config(trust).map_err(|e| config_error(format!("TLS: {}", e.0)))?;
+    let tls = tls::client_config(trust).map_err(|e| config_error(format!("TLS: {e}")))?;
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -521,7 +521,7 @@ fn http_client(trust: Option<&tls::TlsTrust>, connect_timeout: Duration) -> Resu
 }
 
 fn check_payment_id(payment_id: &str) -> Result<(), ApiError> {
-    if payment_id.len() == 32 && payment_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if crate::entropy::is_id(payment_id) {
         Ok(())
     } else {
         Err(ApiError::new(

@@ -37,6 +37,18 @@ pub struct TlsTrust {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsConfigError(pub String);
 
+impl std::fmt::Display for TlsConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl crate::error::Coded for TlsConfigError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidConfig
+    }
+}
+
 impl TlsTrust {
     /// The CA certificates in `pem` (one or more `BEGIN CERTIFICATE` blocks).
     pub fn from_pem(pem: &str) -> Result<TlsTrust, TlsConfigError> {
@@ -46,10 +58,7 @@ impl TlsTrust {
         if roots.is_empty() {
             return Err(TlsConfigError("CA PEM holds no certificate".into()));
         }
-        let mut store = RootCertStore::empty();
-        for root in &roots {
-            store.add(root.clone()).map_err(|e| TlsConfigError(format!("CA certificate: {e}")))?;
-        }
+        root_store(&roots)?;
         Ok(TlsTrust { roots, pins: Vec::new() })
     }
 
@@ -70,20 +79,30 @@ impl TlsTrust {
 
 /// The pin of a certificate: SHA-256 of its SubjectPublicKeyInfo, Base64 (what [`TlsTrust::with_pins`] takes).
 pub fn spki_pin(cert_der: &[u8]) -> Option<String> {
-    let der = CertificateDer::from(cert_der.to_vec());
-    let cert = webpki::EndEntityCert::try_from(&der).ok()?;
-    let spki = cert.subject_public_key_info();
-    Some(base64::engine::general_purpose::STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, spki.as_ref())))
+    let digest = spki_sha256(&CertificateDer::from(cert_der.to_vec()))?;
+    Some(base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
+}
+
+/// SHA-256 of a certificate's SubjectPublicKeyInfo, or `None` when it does not parse.
+fn spki_sha256(cert: &CertificateDer<'_>) -> Option<ring::digest::Digest> {
+    let cert = webpki::EndEntityCert::try_from(cert).ok()?;
+    Some(ring::digest::digest(&ring::digest::SHA256, cert.subject_public_key_info().as_ref()))
+}
+
+/// The root store of `roots`, refusing a certificate webpki cannot use as a trust anchor.
+fn root_store(roots: &[CertificateDer<'static>]) -> Result<RootCertStore, TlsConfigError> {
+    let mut store = RootCertStore::empty();
+    for root in roots {
+        store.add(root.clone()).map_err(|e| TlsConfigError(format!("CA certificate: {e}")))?;
+    }
+    Ok(store)
 }
 
 /// The rustls client configuration for `trust` (none: a configuration that trusts nothing, for plain
 /// http to an allowed loopback address).
 pub fn client_config(trust: Option<&TlsTrust>) -> Result<rustls::ClientConfig, TlsConfigError> {
     let provider = Arc::new(provider());
-    let mut store = RootCertStore::empty();
-    for root in trust.map(|t| t.roots.as_slice()).unwrap_or_default() {
-        store.add(root.clone()).map_err(|e| TlsConfigError(format!("CA certificate: {e}")))?;
-    }
+    let store = root_store(trust.map(|t| t.roots.as_slice()).unwrap_or_default())?;
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsConfigError(format!("TLS versions: {e}")))?;
@@ -119,12 +138,10 @@ impl ServerCertVerifier for Pinned {
         if self.pins.is_empty() {
             return Ok(verified);
         }
-        let pinned = std::iter::once(end_entity).chain(intermediates).any(|c| {
-            webpki::EndEntityCert::try_from(c).is_ok_and(|cert| {
-                let digest = ring::digest::digest(&ring::digest::SHA256, cert.subject_public_key_info().as_ref());
-                self.pins.iter().any(|p| p[..] == *digest.as_ref())
-            })
-        });
+        let pinned = std::iter::once(end_entity)
+            .chain(intermediates)
+            .filter_map(spki_sha256)
+            .any(|digest| self.pins.iter().any(|p| p[..] == *digest.as_ref()));
         if pinned {
             Ok(verified)
         } else {

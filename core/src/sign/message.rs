@@ -74,7 +74,7 @@ pub async fn sign(signer: &dyn Signer, string: &[u8]) -> Result<String, SignErro
 
 /// Signs `string` with a software key, now.
 pub fn sign_with(key: &DeviceKey, string: &[u8]) -> Result<String, SignError> {
-    header(&key.sign_der(string)?)
+    header(&key.sign_raw(string)?) // `header` makes it low-s
 }
 
 /// The `Signature` header value for a DER signature (made low-s, whatever the signer produced).
