@@ -15,7 +15,7 @@ use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
 use crossqr_tests::sandbox::{
-    ManualClock, TempDir, TestSigner, api_config, khqr, payment_fault, send, set_faults, signed, switch,
+    ManualClock, TempDir, TestSigner, api_config, backend_status, khqr, payment_fault, send, set_faults, signed, switch,
 };
 use crossqr_tests::synth::jpqr;
 
@@ -28,12 +28,6 @@ async fn open(sw: &RunningSwitch, signer: Arc<dyn Signer>, clock: Arc<dyn Clock>
     let wallet = WalletBuilder::new(api_config(sw), signer, options(Currency::USD)).clock(clock).open(journal).unwrap();
     wallet.register().await.unwrap();
     wallet
-}
-
-/// The switch's word about a payment, asked with `key`.
-async fn switch_status(sw: &RunningSwitch, key: Arc<DeviceKey>, payment_id: &str) -> Option<PaymentOutcome> {
-    let api = ApiClient::new(api_config(sw), key, Arc::new(SystemClock)).unwrap();
-    api.payment(payment_id).await.ok().map(|p| p.status)
 }
 
 /// The wire request of a journalled payment.
@@ -59,7 +53,7 @@ async fn recovery_racing_a_live_payment_never_abandons_it() {
         recovery.await.unwrap().unwrap();
         assert_eq!(result.state, SessionState::Settled, "{n}: {result:?}");
         assert_eq!(wallet.payment(&result.payment_id).unwrap().unwrap().state, JournalState::Settled);
-        assert_eq!(switch_status(&sw, signer.key(), &result.payment_id).await, Some(PaymentOutcome::Settled));
+        assert_eq!(backend_status(&sw, signer.key(), &result.payment_id).await, Some(PaymentOutcome::Settled));
     }
     // Confirmed, then the screen went away: recovery cancels it with the backend.
     let mut session = wallet.start(&jpqr(99, "コンビニ", Some(700))).await.unwrap();
@@ -73,7 +67,7 @@ async fn recovery_racing_a_live_payment_never_abandons_it() {
     assert_eq!((entry.state, entry.failure.as_ref().unwrap().code.as_str()), (JournalState::Failed, "abandoned"));
     let path: Vec<_> = wallet.transitions(&id).unwrap().iter().map(|t| t.to).collect();
     assert_eq!(path, [JournalState::Confirmed, JournalState::Cancelling, JournalState::Failed]);
-    assert_eq!(switch_status(&sw, signer.key(), &id).await, Some(PaymentOutcome::Cancelled));
+    assert_eq!(backend_status(&sw, signer.key(), &id).await, Some(PaymentOutcome::Cancelled));
     // Sent after all (a stale copy of the app): the backend never pays a cancelled id.
     let api = ApiClient::new(api_config(&sw), signer.clone(), Arc::new(SystemClock)).unwrap();
     assert_eq!(api.pay(&request, || Ok(())).await.unwrap().status, PaymentOutcome::Cancelled);
@@ -101,7 +95,7 @@ async fn a_retry_the_key_store_cannot_sign_leaves_the_outcome_unknown() {
     let moves: Vec<_> = wallet.transitions(&id).unwrap().iter().map(|t| t.to).collect();
     assert_eq!(moves, [JournalState::Confirmed, JournalState::Submitted], "never back to confirmed");
     assert_eq!(
-        switch_status(&sw, signer.key(), &id).await,
+        backend_status(&sw, signer.key(), &id).await,
         Some(PaymentOutcome::Settled),
         "the dropped attempt committed"
     );
@@ -132,7 +126,7 @@ async fn authentication_refusals_and_conflicts_never_fail_a_payment() {
     assert_eq!(result.note.as_ref().unwrap().code, "clock_skew");
     let id = result.payment_id.clone();
     assert_eq!(wallet.payment(&id).unwrap().unwrap().state, JournalState::Submitted);
-    assert_eq!(switch_status(&sw, signer.key(), &id).await, None, "refused before it was looked at");
+    assert_eq!(backend_status(&sw, signer.key(), &id).await, None, "refused before it was looked at");
     clock.advance(-20 * 60_000);
     assert_eq!(session.refresh().await.unwrap().state, SessionState::Settled, "resent once the clock is right");
 
@@ -300,14 +294,15 @@ async fn responses_are_bound_to_their_requests() {
     *transport.substitute.lock().unwrap() = Some(rates_answer.clone());
     clock.advance(1);
     let e = api.rates().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::OutcomeUnknown);
+    assert_eq!((e.kind, e.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown));
     assert!(e.message.contains("signature"), "{e}");
     // A signed 200 passed off with another status.
     let mut refused = rates_answer.clone();
     refused.status = 404;
     *transport.substitute.lock().unwrap() = Some(refused);
     clock.advance(1);
-    assert_eq!(api.rates().await.unwrap_err().kind, ErrorKind::OutcomeUnknown);
+    let e = api.rates().await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown), "{e}");
     // A harvested signed refusal (for an unregistered device) does not answer our request.
     *transport.substitute.lock().unwrap() = None;
     let stranger = ApiClient::with_transport(
@@ -323,7 +318,8 @@ async fn responses_are_bound_to_their_requests() {
     assert_eq!(harvested.status, 401);
     *transport.substitute.lock().unwrap() = Some(harvested);
     clock.advance(1);
-    assert_eq!(api.rates().await.unwrap_err().kind, ErrorKind::OutcomeUnknown, "not an answer to us");
+    let e = api.rates().await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown), "not an answer to us: {e}");
 
     // A backend (or anyone holding its key) answering about another payment: no answer.
     let server = DeviceKey::generate().unwrap();
@@ -383,7 +379,7 @@ async fn responses_are_bound_to_their_requests() {
         authorization: None,
     };
     let e = lying.pay(&request, || Ok(())).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::OutcomeUnknown);
+    assert_eq!((e.kind, e.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown));
     assert!(e.message.contains("does not echo"), "{e}");
     sw.stop().await;
 }
@@ -509,7 +505,8 @@ async fn sandbox_faults_are_opt_in_authenticated_per_device_and_bounded() {
     }
     // Sandbox mode is loopback only.
     let exposed = SwitchConfig { sandbox: true, addr: "0.0.0.0:0".parse().unwrap(), ..SwitchConfig::default() };
-    assert!(crossqr_switch::start(exposed).await.is_err());
+    let refused = crossqr_switch::start(exposed).await.map(drop).unwrap_err();
+    assert!(refused.0.starts_with("sandbox mode (fault injection) serves only a loopback address"), "{refused}");
     sw.stop().await;
 }
 
@@ -611,12 +608,17 @@ async fn the_client_refuses_plain_http_redirects_and_oversized_answers() {
         ApiConfig { allow_http_loopback: true, max_attempts: 1, ..ApiConfig::new(format!("http://{addr}"), pin) };
     let api = ApiClient::new(config, key, Arc::new(SystemClock)).unwrap();
     let redirected = api.rates().await.unwrap_err();
+    assert_eq!(
+        (redirected.kind, redirected.code),
+        (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown),
+        "{redirected}"
+    );
     assert!(
         redirected.message.contains("Response-Time"),
         "the 302 is an unsigned non-answer, not followed: {redirected}"
     );
     let oversized = api.rates().await.unwrap_err();
-    assert_eq!(oversized.kind, ErrorKind::OutcomeUnknown);
+    assert_eq!((oversized.kind, oversized.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown));
     assert!(oversized.message.contains("larger than"), "{oversized}");
 }
 

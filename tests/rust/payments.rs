@@ -15,20 +15,10 @@ use crossqr_core::sign::{DeviceKey, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::SwitchConfig;
 use crossqr_tests::sandbox::{
-    ManualClock, TempDir, api_config, jpqr_with_tip, khqr, payment_fault, send, set_faults, signed, static_khqr,
-    switch, wallet, wallet_with,
+    ManualClock, TempDir, TestSigner, api_config, backend_status, jpqr_with_tip, khqr, payment_fault, send, set_faults,
+    signed, static_khqr, switch, wallet, wallet_with,
 };
 use crossqr_tests::synth::jpqr;
-
-/// The switch's view of a payment, asked directly.
-async fn backend_status(
-    wallet_key: &Arc<DeviceKey>,
-    sw: &crossqr_switch::RunningSwitch,
-    payment_id: &str,
-) -> Option<PaymentOutcome> {
-    let api = ApiClient::new(api_config(sw), wallet_key.clone(), Arc::new(SystemClock)).unwrap();
-    api.payment(payment_id).await.ok().map(|p| p.status)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cambodian_wallet_pays_jpqr_in_jpy_from_usd() {
@@ -269,13 +259,15 @@ async fn a_declined_payment_fails_definitely() {
     sw.stop().await;
 }
 
-/// Every fault, once: the retry (same payment id, same body) ends the payment exactly once.
+/// Every fault, once: the retry (same payment id, same body) ends the payment exactly once. Each
+/// fault fired: the payment took two attempts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_injected_fault_ends_in_exactly_one_payment() {
     let sw = switch(SwitchConfig::default()).await;
     let dir = TempDir::new("faults");
-    let key = Arc::new(DeviceKey::generate().unwrap());
-    let wallet = wallet_with(&sw, key.clone(), Currency::USD, &dir.path("journal.db")).await;
+    let signer = TestSigner::new();
+    let key = signer.key();
+    let wallet = wallet_with(&sw, signer.clone(), Currency::USD, &dir.path("journal.db")).await;
     for fault in [
         "drop_before_commit",
         "drop_after_commit",
@@ -288,10 +280,12 @@ async fn every_injected_fault_ends_in_exactly_one_payment() {
         let mut session = wallet.start(&jpqr(7, "コンビニ", Some(500))).await.unwrap();
         session.request_quote().await.unwrap();
         set_faults(&sw, &key, &[payment_fault(fault, 1)]).await;
+        let attempts = signer.signed("POST /v1/payments");
         let result = session.pay().await.unwrap();
         assert_eq!(result.state, SessionState::Settled, "{fault}: {result:?}");
+        assert_eq!(signer.signed("POST /v1/payments") - attempts, 2, "{fault} fired: the payment was sent again");
         let id = result.payment_id.clone();
-        assert_eq!(backend_status(&key, &sw, &id).await, Some(PaymentOutcome::Settled), "{fault}");
+        assert_eq!(backend_status(&sw, key.clone(), &id).await, Some(PaymentOutcome::Settled), "{fault}");
         // The quote was consumed by exactly this payment: a second payment on it is refused.
         let quote = session.quote().unwrap();
         let again = PaymentRequest {
@@ -329,11 +323,11 @@ async fn persistent_faults_leave_payments_pending_until_reconciled() {
         assert_eq!(result.state, SessionState::Submitted, "{fault}: outcome unknown, not failed");
         assert_eq!(result.note.as_ref().unwrap().code, "outcome_unknown");
         set_faults(&sw, &key, &[]).await;
-        let committed = backend_status(&key, &sw, &result.payment_id).await;
+        let committed = backend_status(&sw, key.clone(), &result.payment_id).await;
         assert_eq!(committed.is_some(), fault != "drop_before_commit", "{fault}");
         let refreshed = session.refresh().await.unwrap();
         assert_eq!((refreshed.state, session.state()), (SessionState::Settled, SessionState::Settled), "{fault}");
-        assert_eq!(backend_status(&key, &sw, &result.payment_id).await, Some(PaymentOutcome::Settled));
+        assert_eq!(backend_status(&sw, key.clone(), &result.payment_id).await, Some(PaymentOutcome::Settled));
     }
     sw.stop().await;
 }
@@ -397,7 +391,7 @@ async fn client_crash_between_submit_and_response() {
     assert_eq!(state(&crashed_in_flight), Some(JournalState::Settled));
     assert_eq!(state(&crashed_before_send), Some(JournalState::Failed), "never sent: cancelled, no money moved");
     assert_eq!(
-        backend_status(&key, &sw, &crashed_before_send).await,
+        backend_status(&sw, key.clone(), &crashed_before_send).await,
         Some(PaymentOutcome::Cancelled),
         "abandoned only through the backend, which now refuses the id for good"
     );
@@ -428,12 +422,12 @@ async fn switch_restart_keeps_payments_and_finishes_pending_ones() {
 
     let sw = switch(SwitchConfig { addr, ..config }).await;
     assert_eq!(sw.public_key, server_key, "same signing key after restart");
-    assert_eq!(backend_status(&key, &sw, &paid.payment_id).await, Some(PaymentOutcome::Settled));
+    assert_eq!(backend_status(&sw, key.clone(), &paid.payment_id).await, Some(PaymentOutcome::Settled));
     assert!(wallet.recover(1).await.unwrap().is_empty(), "recovery leaves a payment its session still drives");
     drop(second);
     let recovered = wallet.recover(3).await.unwrap();
     assert_eq!(recovered.iter().map(|e| e.state).collect::<Vec<_>>(), [JournalState::Settled]);
-    assert_eq!(backend_status(&key, &sw, &while_down.payment_id).await, Some(PaymentOutcome::Settled));
+    assert_eq!(backend_status(&sw, key.clone(), &while_down.payment_id).await, Some(PaymentOutcome::Settled));
     sw.stop().await;
 }
 
@@ -556,7 +550,7 @@ async fn responses_must_carry_the_pinned_signature() {
     let config = crossqr_core::api::ApiConfig { server_key: impostor_pin, max_attempts: 2, ..api_config(&sw) };
     let api = ApiClient::new(config, key, Arc::new(SystemClock)).unwrap();
     let err = api.register(None).await.unwrap_err();
-    assert_eq!(err.kind, ErrorKind::OutcomeUnknown);
+    assert_eq!((err.kind, err.code), (ErrorKind::OutcomeUnknown, ErrorCode::OutcomeUnknown));
     assert!(err.message.contains("signature"), "{err}");
     let pinned = crossqr_core::api::fetch_server_key(&sw.base_url(), None).await.unwrap();
     assert_eq!(pinned, sw.public_key);

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use crossqr_core::api::tls::{TlsTrust, spki_pin};
+use crossqr_core::api::tls::{TlsConfigError, TlsTrust, spki_pin};
 use crossqr_core::api::{ApiClient, ApiConfig};
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{SessionState, WalletBuilder, WalletOptions};
 use crossqr_core::money::Currency;
 use crossqr_core::sign::DeviceKey;
-use crossqr_core::{ErrorCode, ErrorKind};
+use crossqr_core::{Coded, ErrorCode, ErrorKind};
 use crossqr_switch::pki::{ServerCert, TestPki};
 use crossqr_switch::{RunningSwitch, Switch, SwitchConfig};
 use crossqr_tests::sandbox::TempDir;
@@ -106,12 +106,13 @@ fn https_needs_a_ca_and_the_ca_must_be_a_certificate() {
     )
     .unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::NotSent, ErrorCode::InvalidConfig));
-    assert!(TlsTrust::from_pem("not a certificate").is_err());
-    assert!(TlsTrust::from_pem("").is_err());
+    let refused = |r: Result<TlsTrust, TlsConfigError>| r.map(drop).map_err(|e| e.code());
+    assert_eq!(refused(TlsTrust::from_pem("not a certificate")), Err(ErrorCode::InvalidConfig));
+    assert_eq!(refused(TlsTrust::from_pem("")), Err(ErrorCode::InvalidConfig));
     let pki = TestPki::generate("ca", &ServerCert::loopback(now_s())).unwrap();
     let trust = TlsTrust::from_pem(&pki.ca_pem).unwrap();
-    assert!(trust.clone().with_pins(&["not base64!".into()]).is_err());
-    assert!(trust.with_pins(&["AAAA".into()]).is_err(), "a pin is a SHA-256 digest");
+    assert_eq!(refused(trust.clone().with_pins(&["not base64!".into()])), Err(ErrorCode::InvalidConfig));
+    assert_eq!(refused(trust.with_pins(&["AAAA".into()])), Err(ErrorCode::InvalidConfig), "a pin is a SHA-256 digest");
 }
 
 /// The DER of the first certificate in `pem`.

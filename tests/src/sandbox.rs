@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossqr_core::api::ApiConfig;
-use crossqr_core::api::wire::FaultRule;
+use crossqr_core::ErrorCode;
+use crossqr_core::api::wire::{FaultRule, PaymentOutcome};
+use crossqr_core::api::{ApiClient, ApiConfig};
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{Wallet, WalletOptions};
 use crossqr_core::money::{Currency, Decimal};
@@ -64,6 +65,17 @@ pub async fn wallet_with(switch: &RunningSwitch, key: Arc<dyn Signer>, home: Cur
     let wallet = Wallet::open(api_config(switch), key, Arc::new(SystemClock), journal, options).expect("wallet opens");
     wallet.register().await.expect("device registers");
     wallet
+}
+
+/// The switch's word about a payment, asked with `key`: `None` when it has no such payment (any
+/// other refusal fails the test).
+pub async fn backend_status(switch: &RunningSwitch, key: Arc<DeviceKey>, payment_id: &str) -> Option<PaymentOutcome> {
+    let api = ApiClient::new(api_config(switch), key, Arc::new(SystemClock)).expect("client");
+    match api.payment(payment_id).await {
+        Ok(payment) => Some(payment.status),
+        Err(e) if e.code == ErrorCode::PaymentNotFound => None,
+        Err(e) => panic!("the switch's status of {payment_id}: {e}"),
+    }
 }
 
 /// A registered wallet with a new key.
