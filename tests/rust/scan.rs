@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crossqr_core::ErrorCode;
 use crossqr_core::scan::image_file::LumaImage;
 use crossqr_core::scan::{Frame, PixelFormat, Point, Rotation, ScanOptions, ScanReport, Scanner, ScannerOptions, scan};
 use crossqr_tests::cpu_clock::CpuClock;
@@ -189,8 +190,10 @@ fn hostile_frames_return_cleanly() {
         let report = scan(&Frame::luma(&luma, w as u32, h as u32).unwrap(), ScanOptions::CAMERA);
         assert!(report.codes.is_empty(), "{name}: {:?}", report.codes);
     }
-    assert!(Frame::new(&[0u8; 10], 100, 100, 100, PixelFormat::Luma8, Rotation::R0).is_err());
-    assert!(LumaImage::decode(b"not an image").is_err());
+    let short = Frame::new(&[0u8; 10], 100, 100, 100, PixelFormat::Luma8, Rotation::R0).map(drop).unwrap_err();
+    assert_eq!(short.code, ErrorCode::InvalidFrame, "{short}");
+    let unreadable = LumaImage::decode(b"not an image").map(drop).unwrap_err();
+    assert_eq!(unreadable.code, ErrorCode::ImageUnreadable, "{unreadable}");
     let tiny = [0u8; 4];
     assert!(scan(&Frame::luma(&tiny, 2, 2).unwrap(), THOROUGH).codes.is_empty());
 }
