@@ -2,6 +2,9 @@
 //! with its source in the data file's header (`banks/*.tsv`, compiled in). A name is given only
 //! where a source states it; an id the table does not know is still reported, without a name.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::code::Bank;
 
 /// One institution table.
@@ -20,6 +23,9 @@ pub(crate) enum Table {
 }
 
 impl Table {
+    /// Every table, in declaration order (`Table as usize` indexes it).
+    const ALL: [Table; 5] = [Table::VietqrBin, Table::Bakong, Table::DuitnowAcquirer, Table::QrisNns, Table::LaoIin];
+
     fn data(self) -> &'static str {
         match self {
             Table::VietqrBin => include_str!("banks/vietqr.tsv"),
@@ -30,14 +36,22 @@ impl Table {
         }
     }
 
-    /// The name the table gives `id` (matched exactly, or ignoring ASCII case for Bakong codes).
+    /// The table's rows (id → name), read from its data file once, when first asked.
+    fn rows(self) -> &'static HashMap<&'static str, &'static str> {
+        static ROWS: LazyLock<[HashMap<&'static str, &'static str>; 5]> = LazyLock::new(|| {
+            Table::ALL
+                .map(|t| t.data().lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).collect())
+        });
+        &ROWS[self as usize]
+    }
+
+    /// The name the table gives `id` (matched exactly, or ignoring ASCII case for Bakong codes, whose
+    /// table is written in lower case).
     pub(crate) fn name(self, id: &str) -> Option<&'static str> {
-        self.data()
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .find(|(key, _)| if self == Table::Bakong { key.eq_ignore_ascii_case(id) } else { *key == id })
-            .map(|(_, name)| name)
+        if self == Table::Bakong && id.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.rows().get(id.to_ascii_lowercase().as_str()).copied();
+        }
+        self.rows().get(id).copied()
     }
 
     /// The institution `id` (as written in the code), named where the table knows it.
@@ -52,7 +66,9 @@ mod tests {
 
     #[test]
     fn tables_are_well_formed_and_answer() {
-        for table in [Table::VietqrBin, Table::Bakong, Table::DuitnowAcquirer, Table::QrisNns, Table::LaoIin] {
+        for (i, table) in Table::ALL.into_iter().enumerate() {
+            assert_eq!(table as usize, i, "{table:?} in declaration order");
+            assert_eq!(table.rows().len(), table.data().lines().filter(|l| !l.starts_with('#')).count(), "{table:?}");
             let mut keys = std::collections::BTreeSet::new();
             let rows: Vec<_> = table.data().lines().filter(|l| !l.starts_with('#')).collect();
             assert!(!rows.is_empty(), "{table:?}");
@@ -61,6 +77,7 @@ mod tests {
                 let (key, name) = row.split_once('\t').unwrap_or_else(|| panic!("{table:?}: {row:?}"));
                 assert!(!key.is_empty() && !name.trim().is_empty() && !name.contains('\t'), "{table:?}: {row:?}");
                 assert!(keys.insert(key), "{table:?} lists {key} twice");
+                assert!(table != Table::Bakong || !key.bytes().any(|b| b.is_ascii_uppercase()), "{key}: lower case");
             }
         }
         assert_eq!(Table::VietqrBin.name("970436"), Some("Vietcombank"));
