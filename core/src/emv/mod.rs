@@ -79,7 +79,7 @@ pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
         )));
     }
     let objects = tlv::parse(payload).map_err(|e| CodeError::malformed(format!("EMVCo framing: {e}")))?;
-    check_order(&objects)?;
+    let crc = check_order(&objects)?;
     for (i, object) in objects.iter().enumerate() {
         if objects[..i].iter().any(|o| o.id == object.id) {
             return Err(CodeError::malformed(format!("duplicate top-level ID {:02}", object.id)));
@@ -88,7 +88,7 @@ pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
             return Err(CodeError::malformed(format!("ID {:02} has length 00; EMVCo lengths are 01–99", object.id)));
         }
     }
-    check_crc(payload, &objects)?;
+    check_crc(payload, crc)?;
     // Inside a CRC-checked payload, templates must split cleanly too.
     let mut warnings = Vec::new();
     let mut nodes: Vec<Node<'_>> = Vec::with_capacity(objects.len());
@@ -99,7 +99,8 @@ pub fn decode(payload: &str) -> Result<Mpm<'_>, CodeError> {
     Ok(Mpm { payload, nodes, warnings })
 }
 
-fn check_order(objects: &[DataObject<'_>]) -> Result<(), CodeError> {
+/// Checks that 00 is first and the CRC (63) last; returns the CRC.
+fn check_order<'a>(objects: &[DataObject<'a>]) -> Result<DataObject<'a>, CodeError> {
     match objects.first() {
         Some(first) if first.id == 0 => {}
         _ => {
@@ -109,15 +110,12 @@ fn check_order(objects: &[DataObject<'_>]) -> Result<(), CodeError> {
     match objects.iter().position(|o| o.id == 63) {
         None => Err(CodeError::missing("CRC (63) is missing")),
         Some(pos) if pos + 1 != objects.len() => Err(CodeError::malformed("CRC (63) must be the last object")),
-        Some(_) => Ok(()),
+        Some(pos) => Ok(objects[pos]),
     }
 }
 
-/// Checks the CRC (63, last) against the CRC-16 of everything before its value.
-fn check_crc(payload: &str, objects: &[DataObject<'_>]) -> Result<(), CodeError> {
-    let Some(crc) = objects.last().filter(|o| o.id == 63) else {
-        return Err(CodeError::missing("CRC (63) is missing"));
-    };
+/// Checks the CRC (63, the payload's last object) against the CRC-16 of everything before its value.
+fn check_crc(payload: &str, crc: DataObject<'_>) -> Result<(), CodeError> {
     if crc.value.len() != 4 || !crc.value.is_ascii() {
         return Err(CodeError::malformed(format!("CRC (63) must be 4 characters, not {:?}", crc.value)));
     }

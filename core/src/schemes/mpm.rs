@@ -103,7 +103,8 @@ pub(super) fn read(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError>
     fill_common(&mut code, &fields, &mpm);
     code.warnings = warnings;
     code.primary = Some(primary);
-    code.accounts = found.iter().map(|f| f.account.clone()).collect();
+    let node = found[primary].node;
+    code.accounts = found.into_iter().map(|f| f.account).collect();
 
     let template = rules.and_then(|(_, t)| t);
     if fields.format_indicator != "01"
@@ -116,8 +117,7 @@ pub(super) fn read(payload: &str, now_ms: i64) -> Result<PaymentCode, CodeError>
     }
     match template {
         Some(template) => {
-            let mut reading =
-                Reading { mpm: &mpm, fields: &fields, node: found[primary].node, code: &mut code, now_ms };
+            let mut reading = Reading { mpm: &mpm, fields: &fields, node, code: &mut code, now_ms };
             (template.check)(&mut reading)?;
             if let Some((currency, country)) = template.home {
                 reading.expect_home(currency, country);
