@@ -48,13 +48,14 @@ pub fn authenticate(
     }
     let now = state.clock.now_ms();
     let window = state.config.replay_window_ms;
-    let fresh = time.len() <= 19
-        && time.bytes().all(|b| b.is_ascii_digit())
-        && time.parse::<i64>().is_ok_and(|t| {
+    let fresh = (time.len() <= 19 && time.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| time.parse::<i64>().ok())
+        .flatten()
+        .filter(|&t| {
             now.checked_sub(window).is_some_and(|oldest| t >= oldest)
                 && now.checked_add(state.config.max_future_skew_ms).is_some_and(|latest| t <= latest)
         });
-    if !fresh {
+    let Some(t) = fresh else {
         return Err(refuse(
             BackendCode::StaleRequest,
             format!(
@@ -62,7 +63,7 @@ pub fn authenticate(
                 state.config.max_future_skew_ms
             ),
         ));
-    }
+    };
     let key = if path == "/v1/devices" {
         registration_key(client, body).map_err(|m| refuse(BackendCode::InvalidRequest, m))?
     } else {
@@ -76,7 +77,6 @@ pub fn authenticate(
     if let Err(e) = message::verify(&key, request_string, header(headers, message::SIGNATURE)) {
         return Err(refuse(BackendCode::BadSignature, format!("request signature: {e}")));
     }
-    let t: i64 = time.parse().unwrap_or(now);
     let seen = format!("{client}.{time}.{}", message::request_digest(request_string));
     match state.store.first_sighting(&seen, t.saturating_add(window), now) {
         Ok(true) => Ok(client.to_owned()),
