@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
-use crate::money::parse_price;
 use crate::money::{Currency, Fee, FeeCode, Money, MoneyError, Quote, Rate, RateTable, ReferenceRate};
 
 /// `{"currency": "USD", "value": "8.09"}`: ISO 4217 code and a decimal string in major units.
@@ -206,9 +205,9 @@ impl QuoteBody {
     pub fn to_quote(&self) -> Result<Quote, MoneyError> {
         // The binding fields are checked by the client against its request; the quote keeps its money.
         let invalid = |m: String| MoneyError::new(ErrorCode::InvalidQuote, m);
-        let rate = Rate::new(self.pair.parse()?, parse_price(&self.price)?)?;
+        let rate = Rate::from_text(&self.pair, &self.price)?;
         let reference = ReferenceRate {
-            rate: Rate::new(self.reference.pair.parse()?, parse_price(&self.reference.price)?)?,
+            rate: Rate::from_text(&self.reference.pair, &self.reference.price)?,
             source: self.reference.source.clone(),
             as_of_ms: self.reference.as_of_ms,
         };

@@ -16,7 +16,6 @@ pub use amount::{Money, MoneyError};
 pub use currency::Currency;
 pub use display::{DisplayLocale, DisplayOptions, LabelLanguage, SymbolStyle};
 pub use quote::{Credit, Fee, FeeCode, IndicativeQuote, Quote, ReferenceRate};
-pub(crate) use rate::parse_price;
 pub use rate::{Conversion, CurrencyPair, RATE_CLOCK_TOLERANCE_MS, Rate, RateTable};
 pub use rounding::{Precision, RoundingMode, RoundingRule};
 pub use rust_decimal::Decimal;

@@ -99,6 +99,12 @@ impl Rate {
         let (pair, price) = text
             .split_once('=')
             .ok_or_else(|| MoneyError::new(ErrorCode::InvalidRate, format!("{text:?} is not PAIR=PRICE")))?;
+        Rate::from_text(pair, price)
+    }
+
+    /// A rate from its pair and price as written (`"USD/JPY"`, `"148.35"`), both read as strictly as
+    /// [`Rate::parse`] reads them.
+    pub fn from_text(pair: &str, price: &str) -> Result<Rate, MoneyError> {
         Rate::new(pair.parse()?, parse_price(price)?)
     }
 
@@ -293,10 +299,8 @@ impl RateTable {
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
         as_of_ms: i64,
     ) -> Result<RateTable, MoneyError> {
-        let rates = entries
-            .into_iter()
-            .map(|(pair, price)| Rate::new(pair.parse()?, parse_price(price)?))
-            .collect::<Result<Vec<_>, _>>()?;
+        let rates =
+            entries.into_iter().map(|(pair, price)| Rate::from_text(pair, price)).collect::<Result<Vec<_>, _>>()?;
         RateTable::new(rates, as_of_ms)
     }
 
