@@ -30,11 +30,7 @@ pub(super) const RULES: SchemeRules = SchemeRules {
         check: |r| {
             let token = r.node.sub(1).and_then(split_url).filter(|u| u.host_is(ORDER_HOST));
             if let Some(url) = token {
-                r.code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {
-                    host: url.host.to_ascii_lowercase(),
-                    order_token: Some(url.path.trim_matches('/').to_owned()).filter(|t| !t.is_empty()),
-                    ..AlipayPlusInfo::default()
-                });
+                r.code.details = SchemeDetails::AlipayPlus(order_info(&url));
             }
             Ok(())
         },
@@ -62,6 +58,15 @@ fn mpm_parts(path: &str) -> Option<(&str, &str)> {
     .then_some((version, payload))
 }
 
+/// What an order URL (on [`ORDER_HOST`]) says: its host and its token, when it has one.
+fn order_info(url: &Url<'_>) -> AlipayPlusInfo {
+    AlipayPlusInfo {
+        host: url.host.to_ascii_lowercase(),
+        order_token: Some(url.path.trim_matches('/').to_owned()).filter(|t| !t.is_empty()),
+        ..AlipayPlusInfo::default()
+    }
+}
+
 /// Reads an Alipay+ code.
 fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
     if url.host_is(ORDER_HOST) {
@@ -73,11 +78,7 @@ fn read(payload: &str, url: &Url<'_>) -> Result<PaymentCode, CodeError> {
             return Err(CodeError::unsupported("an Alipay red-packet link (c1x…) is a gift, not a payment"));
         }
         let mut code = PaymentCode::single_account(Scheme::AlipayPlus, CodeFormat::Url, payload, token.to_owned());
-        code.details = SchemeDetails::AlipayPlus(AlipayPlusInfo {
-            host: url.host.to_ascii_lowercase(),
-            order_token: Some(token.to_owned()),
-            ..AlipayPlusInfo::default()
-        });
+        code.details = SchemeDetails::AlipayPlus(order_info(url));
         return Ok(code);
     }
     let (_, encoded) =
