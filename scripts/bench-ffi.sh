@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 rounds=${CROSSQR_FFI_ROUNDS:-3}
+scripts/bindings.sh
+cargo build --locked -q -p crossqr-switch
+export CROSSQR_BINDINGS_FRESH=1 # built once, not once per round
 out=$(for _ in $(seq "$rounds"); do
   scripts/kotlin-tests.sh --bench | grep '^kotlin '
   cargo bench --locked -q -p crossqr-tests --profile release-smaller --bench ffi_baseline 2>/dev/null | grep '^rust '

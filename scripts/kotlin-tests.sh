@@ -10,8 +10,11 @@ kotlin=tests/kotlin/node_modules/kotlin-compiler
 build=tests/kotlin/build
 classpath="/usr/share/java/jna.jar:$kotlin/lib/kotlinx-coroutines-core-jvm.jar"
 
-scripts/bindings.sh
-cargo build --locked -q -p crossqr-switch
+# The bindings and the switch, unless the caller (scripts/test.sh, bench-ffi.sh) has just built them.
+if [ -z "${CROSSQR_BINDINGS_FRESH:-}" ]; then
+  scripts/bindings.sh
+  cargo build --locked -q -p crossqr-switch
+fi
 
 # Recompile only when the bindings or the tests changed.
 mkdir -p "$build"

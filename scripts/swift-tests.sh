@@ -12,8 +12,11 @@ if ! command -v swift >/dev/null; then
   exit 0
 fi
 
-scripts/bindings.sh
-cargo build --locked -q -p crossqr-switch
+# The bindings and the switch, unless the caller (scripts/test.sh, bench-ffi.sh) has just built them.
+if [ -z "${CROSSQR_BINDINGS_FRESH:-}" ]; then
+  scripts/bindings.sh
+  cargo build --locked -q -p crossqr-switch
+fi
 
 pkg=target/swift-host
 lib=$PWD/target/bindings/lib

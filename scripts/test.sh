@@ -11,6 +11,9 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+scripts/bindings.sh
+cargo build --locked -q -p crossqr-switch
+export CROSSQR_BINDINGS_FRESH=1 # the Kotlin and Swift tests use these, not a build of their own each
 scripts/kotlin-tests.sh
 scripts/swift-tests.sh
 scripts/api-fuzz.sh
