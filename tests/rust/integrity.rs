@@ -15,7 +15,8 @@ use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
 use crossqr_tests::sandbox::{
-    ManualClock, TempDir, TestSigner, api_config, backend_status, khqr, payment_fault, send, set_faults, signed, switch,
+    ManualClock, TempDir, TestSigner, api_config, backend_status, khqr, payment_fault, send, send_with, set_faults,
+    signed, switch,
 };
 use crossqr_tests::synth::jpqr;
 
@@ -455,16 +456,9 @@ async fn sandbox_faults_are_opt_in_authenticated_per_device_and_bounded() {
     let id = crossqr_core::sign::device_id(&a.public_key_spki().unwrap());
     let time = system_now_ms().to_string();
     let sig = message::sign_with(&a, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
-    let answer = reqwest::Client::new()
-        .get(format!("{}/v1/rates", production.base_url()))
-        .header(message::CLIENT_ID, &id)
-        .header(message::REQUEST_TIME, &time)
-        .header(message::SIGNATURE, &sig)
-        .header(crossqr_core::api::FAULT_HEADER, "http_503")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 200, "the fault header means nothing outside sandbox mode");
+    let fault = [(crossqr_core::api::FAULT_HEADER, "http_503")];
+    let (status, _) = send_with(&production, "GET", "/v1/rates", "", [&id, &time, &sig], &fault).await;
+    assert_eq!(status, 200, "the fault header means nothing outside sandbox mode");
     production.stop().await;
 
     let sw = switch(SwitchConfig::default()).await;
@@ -484,16 +478,8 @@ async fn sandbox_faults_are_opt_in_authenticated_per_device_and_bounded() {
     assert_eq!(code(&signed(&sw, &a, "GET", "/v1/rates", "", None).await.1), "service_unavailable");
     // A request that fails authentication gets no fault, whatever its header says.
     let forged = message::sign_with(&b, &message::request_string("GET", "/v1/rates", &id, &time, b"")).unwrap();
-    let answer = reqwest::Client::new()
-        .get(format!("{}/v1/rates", sw.base_url()))
-        .header(message::CLIENT_ID, &id)
-        .header(message::REQUEST_TIME, &time)
-        .header(message::SIGNATURE, &forged)
-        .header(crossqr_core::api::FAULT_HEADER, "http_503")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 401);
+    let (status, answer) = send_with(&sw, "GET", "/v1/rates", "", [&id, &time, &forged], &fault).await;
+    assert_eq!((status, code(&answer)), (401, "unknown_device".into()), "no fault: refused, not 503");
     for bad in [
         r#"[{"fault":"latency=18446744073709551615"}]"#,
         r#"[{"fault":"latency=30001"}]"#,

@@ -160,17 +160,30 @@ pub async fn send(
     time: &str,
     signature: &str,
 ) -> (u16, Value) {
+    send_with(switch, method, path, body, [client, time, signature], &[]).await
+}
+
+/// [`send`] with `Client-Id`, `Request-Time` and `Signature` as `auth`, and `extra` headers.
+pub async fn send_with(
+    switch: &RunningSwitch,
+    method: &str,
+    path: &str,
+    body: &str,
+    [client, time, signature]: [&str; 3],
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let response = reqwest::Client::new()
+    let mut request = reqwest::Client::new()
         .request(method, format!("{}{path}", switch.base_url()))
         .header(message::CLIENT_ID, client)
         .header(message::REQUEST_TIME, time)
         .header(message::SIGNATURE, signature)
         .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("response");
+        .body(body.to_owned());
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("response");
     let status = response.status().as_u16();
     let bytes = response.bytes().await.expect("body");
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
