@@ -15,8 +15,8 @@ use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
 use crossqr_tests::sandbox::{
-    ManualClock, TempDir, TestSigner, api_config, backend_status, khqr, payment_fault, send, send_with, set_faults,
-    signed, switch,
+    ManualClock, TempDir, TestSigner, api_config, backend_status, khqr, payment_fault, payment_for, send, send_with,
+    set_faults, signed, switch,
 };
 use crossqr_tests::synth::jpqr;
 
@@ -142,15 +142,7 @@ async fn authentication_refusals_and_conflicts_never_fail_a_payment() {
     let api = ApiClient::new(api_config(&sw), signer.clone(), Arc::new(SystemClock)).unwrap();
     let other = jpqr(3, "コンビニ", Some(900));
     let quote = api.quote(&quote_request(&other, "900")).await.unwrap();
-    let first = PaymentRequest {
-        payment_id: taken.clone(),
-        quote_id: quote.id.clone(),
-        payload: other,
-        order_id: None,
-        debit: Amount::from(&quote.debit),
-        credit: Amount::from(&quote.credit),
-        authorization: None,
-    };
+    let first = payment_for(&quote, &taken, &other);
     assert_eq!(api.pay(&first, || Ok(())).await.unwrap().status, PaymentOutcome::Settled);
     let mut session = wallet.start(&jpqr(4, "コンビニ", Some(300))).await.unwrap();
     session.request_quote().await.unwrap();
@@ -206,15 +198,7 @@ async fn payments_are_bound_to_the_code() {
     let refused = api.quote(&ask(&code, "KHR", "1", None)).await.unwrap_err();
     assert_eq!((refused.kind, refused.code), (ErrorKind::Rejected, ErrorCode::AmountMismatch));
     let quote = api.quote(&ask(&code, "KHR", "50000", None)).await.unwrap();
-    let mut payment = PaymentRequest {
-        payment_id: random_id(&SystemEntropy).unwrap(),
-        quote_id: quote.id.clone(),
-        payload: other_sticker(50_000),
-        order_id: None,
-        debit: Amount::from(&quote.debit),
-        credit: Amount::from(&quote.credit),
-        authorization: None,
-    };
+    let mut payment = payment_for(&quote, &random_id(&SystemEntropy).unwrap(), &other_sticker(50_000));
     // Another merchant's sticker for the same amount: not the quoted code.
     assert_ne!(payment.payload, code);
     assert_eq!(api.pay(&payment, || Ok(())).await.unwrap_err().code, ErrorCode::CodeMismatch);
@@ -514,18 +498,7 @@ async fn concurrent_submissions_of_one_id_get_the_stored_answer_or_a_conflict() 
     for n in 0..6 {
         let code = jpqr(50 + n, "コンビニ", Some(400 + n));
         let quote = api.quote(&quote_request(&code, &(400 + n).to_string())).await.unwrap();
-        bodies.push(
-            serde_json::to_string(&PaymentRequest {
-                payment_id: id.clone(),
-                quote_id: quote.id.clone(),
-                payload: code,
-                order_id: None,
-                debit: Amount::from(&quote.debit),
-                credit: Amount::from(&quote.credit),
-                authorization: None,
-            })
-            .unwrap(),
-        );
+        bodies.push(serde_json::to_string(&payment_for(&quote, &id, &code)).unwrap());
     }
     let mut tasks = Vec::new();
     for (n, body) in bodies.iter().chain(std::iter::repeat_n(&bodies[0], 4)).enumerate() {

@@ -15,8 +15,8 @@ use crossqr_core::sign::{DeviceKey, message};
 use crossqr_core::{ErrorCode, ErrorKind};
 use crossqr_switch::SwitchConfig;
 use crossqr_tests::sandbox::{
-    ManualClock, TempDir, TestSigner, api_config, backend_status, jpqr_with_tip, khqr, payment_fault, send, set_faults,
-    signed, static_khqr, switch, wallet, wallet_with,
+    ManualClock, TempDir, TestSigner, api_config, backend_status, jpqr_with_tip, khqr, payment_fault, payment_for,
+    send, set_faults, signed, static_khqr, switch, wallet, wallet_with,
 };
 use crossqr_tests::synth::jpqr;
 
@@ -288,15 +288,7 @@ async fn every_injected_fault_ends_in_exactly_one_payment() {
         assert_eq!(backend_status(&sw, key.clone(), &id).await, Some(PaymentOutcome::Settled), "{fault}");
         // The quote was consumed by exactly this payment: a second payment on it is refused.
         let quote = session.quote().unwrap();
-        let again = PaymentRequest {
-            payment_id: format!("{:032x}", system_now_ms()),
-            quote_id: quote.id.clone(),
-            payload: session.code().payload.clone(),
-            order_id: None,
-            debit: Amount::from(&quote.debit),
-            credit: Amount::from(&quote.credit),
-            authorization: None,
-        };
+        let again = payment_for(quote, &format!("{:032x}", system_now_ms()), &session.code().payload);
         let api = ApiClient::new(api_config(&sw), key.clone(), Arc::new(SystemClock)).unwrap();
         let err = api.pay(&again, || Ok(())).await.unwrap_err();
         assert!(err.is(BackendCode::QuoteAlreadyUsed), "{fault}: {err:?}");

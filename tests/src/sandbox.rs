@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossqr_core::ErrorCode;
-use crossqr_core::api::wire::{FaultRule, PaymentOutcome};
+use crossqr_core::api::wire::{Amount, FaultRule, PaymentOutcome, PaymentRequest};
 use crossqr_core::api::{ApiClient, ApiConfig};
 use crossqr_core::clock::{SystemClock, system_now_ms};
 use crossqr_core::flow::{Wallet, WalletOptions};
-use crossqr_core::money::{Currency, Decimal};
+use crossqr_core::money::{Currency, Decimal, Quote};
 use crossqr_core::schemes::khqr::{KhqrRequest, generate};
 use crossqr_core::sign::{DeviceKey, Signer, message};
 use crossqr_switch::{RunningSwitch, SwitchConfig};
@@ -75,6 +75,19 @@ pub async fn backend_status(switch: &RunningSwitch, key: Arc<DeviceKey>, payment
         Ok(payment) => Some(payment.status),
         Err(e) if e.code == ErrorCode::PaymentNotFound => None,
         Err(e) => panic!("the switch's status of {payment_id}: {e}"),
+    }
+}
+
+/// A payment of `quote` for `payload`: the quote's exact debit and credit, no order, no authorisation.
+pub fn payment_for(quote: &Quote, payment_id: &str, payload: &str) -> PaymentRequest {
+    PaymentRequest {
+        payment_id: payment_id.to_owned(),
+        quote_id: quote.id.clone(),
+        payload: payload.to_owned(),
+        order_id: None,
+        debit: Amount::from(&quote.debit),
+        credit: Amount::from(&quote.credit),
+        authorization: None,
     }
 }
 
